@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Twin.Twins;
+using Twin.WorkOrders;
+
+namespace Twin.Communities;
+
+/// <summary>
+/// The community's index of every twin's summary. Twins report to it when their status, alarms or occupancy change,
+/// and again when they activate, so the index is derived state: only the community's name and buildings are stored.
+/// </summary>
+public sealed class CommunityGrain([PersistentState("community", TwinStorage.Name)] IPersistentState<CommunityState> state) : Grain, ICommunityGrain
+{
+    readonly Dictionary<string, TwinSummary> twins = [];
+
+    public async Task Define(string name, ImmutableArray<string> buildings)
+    {
+        var merged = state.State.Buildings.Union(buildings).Order(StringComparer.Ordinal).ToImmutableArray();
+        if (state.State.Defined && state.State.Name == name && merged.SequenceEqual(state.State.Buildings))
+            return;
+        state.State = new CommunityState { Defined = true, Name = name, Buildings = merged };
+        await state.WriteStateAsync();
+    }
+
+    public Task TwinChanged(TwinSummary twin)
+    {
+        var key = $"{twin.Kind}/{twin.Id}";
+        if (!twins.TryGetValue(key, out var known) || known.Version <= twin.Version)
+            twins[key] = twin;
+        return Task.CompletedTask;
+    }
+
+    public Task<ImmutableArray<TwinSummary>> Query(TwinQuery query) =>
+        Task.FromResult(twins.Values.Where(t => t.Matches(query))
+            .OrderBy(t => t.Kind, StringComparer.Ordinal).ThenBy(t => t.Id, StringComparer.Ordinal)
+            .Take(query.Limit).ToImmutableArray());
+
+    public async Task<CommunityOverview?> GetOverview()
+    {
+        if (!state.State.Defined)
+            return null;
+        var openWorkOrders = await GrainFactory.GetWorkOrderBoard(this.GetPrimaryKeyString()).OpenCount();
+        var households = twins.Values.Where(t => t.Kind == TwinKinds.Household).ToList();
+        return new CommunityOverview(
+            this.GetPrimaryKeyString(), state.State.Name,
+            Rollup.CountByKindAndStatus(twins.Values),
+            Rollup.ActiveAlarms(twins.Values),
+            households.Count,
+            households.Count(h => h.Occupied == true),
+            openWorkOrders,
+            0,
+            state.State.Buildings);
+    }
+}
+
+[GenerateSerializer, Alias("twin.community-state")]
+public sealed record CommunityState
+{
+    [Id(0)] public bool Defined { get; init; }
+    [Id(1)] public string Name { get; init; } = "";
+    [Id(2)] public ImmutableArray<string> Buildings { get; init; } = [];
+}

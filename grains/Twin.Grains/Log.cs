@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace Twin;
+
+static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "{Twin}: command {Command} ({CommandId}) sent: {Reason}")]
+    public static partial void CommandSent(ILogger logger, string twin, string command, string commandId, string reason);
+
+    [LoggerMessage(1002, LogLevel.Information, "{Twin}: command {Command} ({CommandId}) confirmed by {ConfirmedBy}")]
+    public static partial void CommandConfirmed(ILogger logger, string twin, string command, string commandId, string confirmedBy);
+
+    [LoggerMessage(1003, LogLevel.Warning, "{Twin}: command {Command} ({CommandId}) failed: {Why}")]
+    public static partial void CommandFailed(ILogger logger, string twin, string command, string commandId, string why);
+
+    [LoggerMessage(1004, LogLevel.Debug, "{Twin}: command {Command} ({CommandId}) resent, attempt {Attempt}")]
+    public static partial void CommandResent(ILogger logger, string twin, string command, string commandId, int attempt);
+
+    [LoggerMessage(1005, LogLevel.Warning, "{Twin}: alarm {Code} raised: {Message}")]
+    public static partial void AlarmRaised(ILogger logger, string twin, string code, string message);
+
+    [LoggerMessage(1006, LogLevel.Information, "{Twin}: alarm {Code} cleared")]
+    public static partial void AlarmCleared(ILogger logger, string twin, string code);
+
+    [LoggerMessage(1007, LogLevel.Information, "{Twin}: work order {WorkOrder} opened ({Topic}): {Summary}")]
+    public static partial void WorkOrderOpened(ILogger logger, string twin, string workOrder, string topic, string summary);
+
+    [LoggerMessage(1008, LogLevel.Warning, "{Twin}: {Type} incident triggered: {Description}")]
+    public static partial void IncidentTriggered(ILogger logger, string twin, string type, string description);
+
+    [LoggerMessage(1009, LogLevel.Information, "Work order {WorkOrder}: {Action} by {By}")]
+    public static partial void WorkOrderStep(ILogger logger, string workOrder, string action, string by);
+
+    [LoggerMessage(1010, LogLevel.Error, "{Twin}: could not carry out {Effect}")]
+    public static partial void EffectFailed(ILogger logger, Exception exception, string twin, string effect);
+}

@@ -1,0 +1,399 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Twin.Communities;
+using Twin.Schema;
+using Twin.WorkOrders;
+
+namespace Twin.Twins;
+
+/// <summary>
+/// What every physical twin does, whatever its kind: provisioning, applying device messages in order, carrying out
+/// the effects its <see cref="KindRules"/> decide, confirmed commands with back-off, rollup updates and state out.
+/// A kind's grain only names its rules and its grain type.
+/// </summary>
+public abstract class DeviceTwinGrain : Grain, ITwinGrain
+{
+    readonly KindRules rules;
+    readonly IPersistentState<TwinState> store;
+    readonly TwinServices services;
+    readonly ILogger logger;
+    IGrainTimer? commandTimer;
+    IGrainTimer? tickTimer;
+    DateTimeOffset listeningSince;
+    TwinSummary? lastReported;
+
+    protected DeviceTwinGrain(KindRules rules, IPersistentState<TwinState> store, TwinServices services)
+    {
+        this.rules = rules;
+        this.store = store;
+        this.services = services;
+        logger = services.Loggers.CreateLogger(GetType());
+    }
+
+    protected TwinState State => store.State;
+
+    DateTimeOffset Now => services.Clock.GetUtcNow();
+
+    string Address => $"{rules.Kind}/{this.GetPrimaryKeyString()}";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        listeningSince = Now;
+        if (State.Provisioned)
+        {
+            services.Metrics.TwinActivated(rules.Kind);
+            EnsureTimers();
+            ReportToRollups(force: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (State.Provisioned)
+            services.Metrics.TwinDeactivated(rules.Kind);
+        return Task.CompletedTask;
+    }
+
+    public async Task<ProvisionOutcome> Provision(TwinProvision provision)
+    {
+        var current = State;
+        var next = current with
+        {
+            Kind = rules.Kind,
+            Id = this.GetPrimaryKeyString(),
+            Community = provision.Community,
+            Building = provision.Building,
+            Covers = provision.Covers,
+            Profile = provision.Profile,
+            Members = provision.Members,
+            Provisioned = true,
+            Settings = current.Provisioned ? current.Settings : rules.InitialSettings,
+        };
+        if (current.Provisioned && SameProvision(current, next))
+            return ProvisionOutcome.Unchanged;
+
+        var outcome = current.Provisioned ? ProvisionOutcome.Changed : ProvisionOutcome.Added;
+        if (outcome == ProvisionOutcome.Added)
+            services.Metrics.TwinActivated(rules.Kind);
+        store.State = next;
+        await Commit();
+        EnsureTimers();
+        return outcome;
+    }
+
+    static bool SameProvision(TwinState a, TwinState b) =>
+        a.Community == b.Community && a.Building == b.Building && a.Covers.SequenceEqual(b.Covers)
+        && a.Profile.Count == b.Profile.Count && a.Profile.Contains(b.Profile) && a.Members.SequenceEqual(b.Members, MemberComparer.Instance);
+
+    public async Task<ApplyOutcome> Apply(DeviceMessage message)
+    {
+        if (!State.Provisioned)
+        {
+            // An unknown id must never leave a twin behind: don't write, and don't stay in memory.
+            DeactivateOnIdle();
+            return ApplyOutcome.UnknownTwin;
+        }
+        if (message.Seq is { } seq && State.LastSeq is { } last && seq <= last)
+            return ApplyOutcome.Duplicate;
+
+        var now = Now;
+        var outcome = ApplyOutcome.Applied;
+        store.State = State with { LastSeq = message.Seq ?? State.LastSeq, LastMessageAt = now };
+        var effects = new List<Effect>();
+        if (State.HasAlarm("offline"))
+            effects.Add(new ClearAlarm("offline"));
+
+        if (message.Channel == MessageChannel.Telemetry)
+        {
+            var at = message.Timestamp ?? now;
+            if (State.ReportedAt is { } reportedAt && at < reportedAt)
+                outcome = ApplyOutcome.Stale;
+            else
+            {
+                store.State = State with { Reported = State.Reported.SetItems(message.Fields), ReportedAt = at };
+                ConfirmByReportedState();
+                effects.AddRange(rules.OnTelemetry(State, now));
+            }
+        }
+        else if (message.EventType == KindSchema.CommandAck.Type)
+            Acknowledge(message.Fields);
+        else
+            effects.AddRange(rules.OnEvent(State, message, now));
+
+        await CarryOut(effects, "device");
+        await Commit();
+        return outcome;
+    }
+
+    public Task<TwinView?> GetView(bool includePersonalData) =>
+        Task.FromResult(State.Provisioned ? View(includePersonalData) : null);
+
+    protected virtual TwinView View(bool includePersonalData) => TwinView.Of(State, includePersonalData);
+
+    public async Task<CommandOutcome> Command(string command, ImmutableDictionary<string, FieldValue> args, string? reason, string issuedBy)
+    {
+        if (!State.Provisioned)
+        {
+            DeactivateOnIdle();
+            return CommandOutcome.NotFound;
+        }
+        var spec = rules.Schema.FindCommand(command);
+        if (spec is null)
+            return new CommandOutcome(true, null, "rejected", $"a {rules.Kind} has no command '{command}'");
+
+        IReadOnlyList<Effect> effects;
+        if (spec == KindSchema.ClearAlarm)
+        {
+            var code = args.GetText("code")!;
+            if (!State.HasAlarm(code))
+                return new CommandOutcome(true, null, "rejected", $"{Address} has no active alarm '{code}'");
+            effects = [new ClearAlarm(code)];
+        }
+        else if (spec.Target == CommandTarget.Twin)
+            effects = rules.OnTwinCommand(State, command, args, Now);
+        else
+            effects = [new IssueCommand(command, args, reason ?? $"requested by {issuedBy}", rules.ConfirmationOf(command, args))];
+
+        var pendingBefore = State.Pending.Select(p => p.Id).ToHashSet();
+        await CarryOut(effects, issuedBy, reason);
+        await Commit();
+        var issued = State.Pending.FirstOrDefault(p => !pendingBefore.Contains(p.Id));
+        return issued is null
+            ? new CommandOutcome(true, null, "done")
+            : new CommandOutcome(true, issued.Id, "pending");
+    }
+
+    public async Task WorkOrderDone(string workOrderId)
+    {
+        if (!State.OpenWorkOrders.ContainsKey(workOrderId))
+            return;
+        store.State = State with { OpenWorkOrders = State.OpenWorkOrders.Remove(workOrderId) };
+        await Commit();
+    }
+
+    async Task CarryOut(IEnumerable<Effect> effects, string by, string? reason = null)
+    {
+        var now = Now;
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case RaiseAlarm raise:
+                    var existing = State.Alarms.FirstOrDefault(a => a.Code == raise.Code);
+                    var alarm = new Alarm(raise.Code, raise.Level, raise.Message, existing?.Since ?? now);
+                    store.State = State with { Alarms = existing is null ? State.Alarms.Add(alarm) : State.Alarms.Replace(existing, alarm) };
+                    if (existing is null)
+                    {
+                        services.Metrics.AlarmRaised(rules.Kind, raise.Code);
+                        Log.AlarmRaised(logger, Address, raise.Code, raise.Message);
+                    }
+                    break;
+
+                case ClearAlarm clear when State.HasAlarm(clear.Code):
+                    store.State = State with { Alarms = State.Alarms.RemoveAll(a => a.Code == clear.Code) };
+                    Log.AlarmCleared(logger, Address, clear.Code);
+                    break;
+
+                case IssueCommand issue:
+                    Issue(issue, by, now);
+                    break;
+
+                case ChangeSetting setting:
+                    store.State = State with { Settings = State.Settings.SetItem(setting.Name, setting.Value) };
+                    break;
+
+                case Remember remember:
+                    store.State = State with { Memory = remember.Memory };
+                    break;
+
+                case RecordReported recorded:
+                    store.State = State with { Reported = State.Reported.SetItem(recorded.Name, recorded.Value) };
+                    break;
+
+                case OpenWorkOrder order:
+                    await TryCarryOut(effect, () => OpenWorkOrder(order, now));
+                    break;
+
+                case RaiseIncident incident:
+                    services.Metrics.IncidentRaised(rules.Kind, incident.Type);
+                    Log.IncidentTriggered(logger, Address, incident.Type, incident.Description);
+                    await TryCarryOut(effect, () => services.Incidents.Raise(State, incident));
+                    break;
+            }
+        }
+        _ = reason;
+    }
+
+    /// <summary>A failing neighbour (work orders, incidents) must not stop the twin from applying what its device said.</summary>
+    async Task TryCarryOut(Effect effect, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e)
+        {
+            Log.EffectFailed(logger, e, Address, effect.ToString());
+        }
+    }
+
+    async Task OpenWorkOrder(OpenWorkOrder order, DateTimeOffset now)
+    {
+        var id = WorkOrderIds.New(now);
+        var view = await GrainFactory.GetWorkOrder(id).Open(new WorkOrderRequest(State.Community, State.Address, State.Building ?? State.Covers.FirstOrDefault(), order.Topic, order.Summary));
+        store.State = State with { OpenWorkOrders = State.OpenWorkOrders.SetItem(view.Id, order.Topic) };
+        services.Metrics.WorkOrderOpened(rules.Kind, order.Topic);
+        Log.WorkOrderOpened(logger, Address, view.Id, order.Topic, order.Summary);
+    }
+
+    void Issue(IssueCommand issue, string by, DateTimeOffset now)
+    {
+        var options = services.Commands;
+        var pending = new PendingCommand(CommandIds.New(), issue.Command, issue.Args, issue.Reason, issue.ConfirmedBy,
+            now, now + options.Deadline, 1, now + options.FirstResendAfter, by);
+        // A newer command of the same name replaces one still on its way (a lamp asked for 30 %, then 100 %).
+        store.State = State with { Pending = State.Pending.RemoveAll(p => p.Command == issue.Command).Add(pending) };
+        services.Output.SendCommand(State.Address, CommandMessage.From(pending));
+        services.Metrics.CommandSent(rules.Kind);
+        Log.CommandSent(logger, Address, issue.Command, pending.Id, issue.Reason);
+        EnsureTimers();
+    }
+
+    void ConfirmByReportedState()
+    {
+        foreach (var pending in State.Pending.Where(p => !p.ConfirmedBy.IsEmpty && State.Reported.Contains(p.ConfirmedBy)))
+            Confirm(pending, "reported state");
+    }
+
+    void Acknowledge(ImmutableDictionary<string, FieldValue> ack)
+    {
+        var pending = State.Pending.FirstOrDefault(p => p.Id == ack.GetText("commandId"));
+        if (pending is null)
+            return;
+        if (ack.GetBool("ok") == true)
+            Confirm(pending, "command_ack");
+        else
+            Fail(pending, $"the device refused it{(ack.GetText("message") is { } why ? $": {why}" : "")}");
+    }
+
+    void Confirm(PendingCommand pending, string how)
+    {
+        store.State = State with { Pending = State.Pending.Remove(pending) };
+        services.Metrics.CommandConfirmed(rules.Kind);
+        Log.CommandConfirmed(logger, Address, pending.Command, pending.Id, how);
+    }
+
+    void Fail(PendingCommand pending, string why)
+    {
+        var alarm = new Alarm("command_failed", TwinStatus.Alarm, $"{pending.Command} ({pending.Id}) failed: {why}", Now);
+        store.State = State with
+        {
+            Pending = State.Pending.Remove(pending),
+            Alarms = State.Alarms.RemoveAll(a => a.Code == alarm.Code).Add(alarm),
+        };
+        services.Metrics.CommandFailed(rules.Kind, why.StartsWith("no confirmation", StringComparison.Ordinal) ? "deadline" : "refused");
+        Log.CommandFailed(logger, Address, pending.Command, pending.Id, why);
+    }
+
+    async Task CheckPendingCommands()
+    {
+        var now = Now;
+        var options = services.Commands;
+        var changed = false;
+        foreach (var pending in State.Pending)
+        {
+            if (CommandSchedule.IsExpired(pending, now))
+            {
+                Fail(pending, $"no confirmation within {options.Deadline.TotalSeconds:0} s after {pending.Attempts} attempts");
+                changed = true;
+            }
+            else if (CommandSchedule.IsDueForResend(pending, now))
+            {
+                var resent = pending with
+                {
+                    Attempts = pending.Attempts + 1,
+                    NextAttemptAt = now + CommandSchedule.ResendInterval(pending.Attempts + 1, options.FirstResendAfter, options.MaxResendInterval),
+                };
+                store.State = State with { Pending = State.Pending.Replace(pending, resent) };
+                services.Output.SendCommand(State.Address, CommandMessage.From(resent));
+                services.Metrics.CommandResent(rules.Kind);
+                Log.CommandResent(logger, Address, resent.Command, resent.Id, resent.Attempts);
+                changed = true;
+            }
+        }
+        if (changed)
+            await Commit();
+        if (State.Pending.IsEmpty)
+        {
+            commandTimer?.Dispose();
+            commandTimer = null;
+        }
+    }
+
+    async Task Tick()
+    {
+        var effects = rules.OnTick(State, State.LastMessageAt ?? listeningSince, Now);
+        if (effects.Count == 0)
+            return;
+        await CarryOut(effects, "twin");
+        await Commit();
+    }
+
+    void EnsureTimers()
+    {
+        if (!State.Provisioned)
+            return;
+        if (commandTimer is null && !State.Pending.IsEmpty)
+        {
+            var every = services.Commands.CheckEvery;
+            commandTimer = this.RegisterGrainTimer(_ => CheckPendingCommands(), new GrainTimerCreationOptions(every, every) { KeepAlive = true });
+        }
+        if (tickTimer is null && rules.TickEvery is { } tick)
+            tickTimer = this.RegisterGrainTimer(_ => Tick(), new GrainTimerCreationOptions(tick, tick) { KeepAlive = true });
+    }
+
+    /// <summary>Every change: a new version, stored, published, and (when it matters to them) reported to the rollups.</summary>
+    protected async Task Commit()
+    {
+        store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
+        await store.WriteStateAsync();
+        var view = View(includePersonalData: false);
+        services.Output.StateChanged(view);
+        services.Metrics.StateChanged(rules.Kind);
+        ReportToRollups(force: false, view.Summary());
+    }
+
+    void ReportToRollups(bool force, TwinSummary? summary = null)
+    {
+        summary ??= View(includePersonalData: false).Summary();
+        if (!force && !summary.DiffersForRollups(lastReported))
+            return;
+        lastReported = summary;
+        if (State.Community.Length > 0)
+            GrainFactory.GetCommunity(State.Community).TwinChanged(summary).Ignore();
+        if (rules.Kind != TwinKinds.Building)
+            foreach (var building in State.Buildings)
+                GrainFactory.GetBuilding(building).MemberChanged(summary).Ignore();
+    }
+
+    sealed class MemberComparer : IEqualityComparer<Member>
+    {
+        public static readonly MemberComparer Instance = new();
+
+        public bool Equals(Member? x, Member? y) =>
+            x is not null && y is not null && x.Name == y.Name && x.Phone == y.Phone && x.Vulnerability.SequenceEqual(y.Vulnerability);
+
+        public int GetHashCode(Member obj) => HashCode.Combine(obj.Name, obj.Phone);
+    }
+}
+
+public static class CommandIds
+{
+    public static string New() => $"c-{Guid.NewGuid():N}"[..14];
+}
+
+public static class WorkOrderIds
+{
+    public static string New(DateTimeOffset now) => $"wo-{now:yyyyMMdd}-{Guid.NewGuid():N}"[..20];
+}

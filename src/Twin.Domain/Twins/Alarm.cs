@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+
+namespace Twin.Twins;
+
+/// <summary>How bad a twin's condition is. A twin's status is its worst active alarm.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TwinStatus>))]
+public enum TwinStatus { Ok, Warning, Fault, Offline, Alarm }
+
+[GenerateSerializer, Immutable, Alias("twin.alarm")]
+public sealed record Alarm(
+    [property: Id(0)] string Code,
+    [property: Id(1)] TwinStatus Level,
+    [property: Id(2)] string Message,
+    [property: Id(3)] DateTimeOffset Since);
+
+public static class TwinStatusNames
+{
+    public static string ToWire(this TwinStatus status) => status switch
+    {
+        TwinStatus.Ok => "ok",
+        TwinStatus.Warning => "warning",
+        TwinStatus.Fault => "fault",
+        TwinStatus.Offline => "offline",
+        _ => "alarm",
+    };
+
+    public static bool TryParse(string? text, out TwinStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<TwinStatus>())
+        {
+            if (candidate.ToWire() == text)
+            {
+                status = candidate;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
+    /// <summary>Ok, unless an alarm is active: then the worst level (alarm over offline over fault over warning).</summary>
+    public static TwinStatus StatusOf(IEnumerable<Alarm> alarms) =>
+        alarms.Select(a => a.Level).DefaultIfEmpty(TwinStatus.Ok).Max();
+}

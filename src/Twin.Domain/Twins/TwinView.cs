@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+
+namespace Twin.Twins;
+
+/// <summary>The public state of one twin, as the API, the stream and the retained MQTT state show it.</summary>
+[GenerateSerializer, Immutable, Alias("twin.view")]
+public sealed record TwinView(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Id,
+    [property: Id(2)] string Community,
+    [property: Id(3)] string? Building,
+    [property: Id(4)] ImmutableArray<string> Covers,
+    [property: Id(5)] ImmutableDictionary<string, FieldValue> Reported,
+    [property: Id(6)] DesiredView Desired,
+    [property: Id(7)] string Status,
+    [property: Id(8)] ImmutableList<Alarm> Alarms,
+    [property: Id(9)] DateTimeOffset UpdatedAt,
+    [property: Id(10)] long Version,
+    [property: Id(11)] ulong? LastSeq,
+    [property: Id(12)] ImmutableDictionary<string, FieldValue> Profile,
+    [property: Id(13)] ImmutableList<Member>? Members,
+    [property: Id(14)] BuildingRollup? Rollup)
+{
+    public static TwinView Of(TwinState s, bool includePersonalData, BuildingRollup? rollup = null) => new(
+        s.Kind, s.Id, s.Community, s.Building, s.Covers, s.Reported,
+        new DesiredView(s.Settings, s.Pending.Select(PendingView.Of).ToImmutableList()),
+        s.Status.ToWire(), s.Alarms, s.UpdatedAt, s.Version, s.LastSeq, s.Profile,
+        includePersonalData && !s.Members.IsEmpty ? s.Members : null,
+        rollup);
+
+    public TwinId Address => new(Kind, Id);
+
+    public TwinSummary Summary() => new(Kind, Id, Building, Covers, Status, Alarms.Select(a => a.Code).ToImmutableArray(), UpdatedAt, Version,
+        Kind == TwinKinds.Household ? Reported.GetBool("occupied") : null);
+}
+
+[GenerateSerializer, Immutable, Alias("twin.desired")]
+public sealed record DesiredView(
+    [property: Id(0)] ImmutableDictionary<string, FieldValue> Settings,
+    [property: Id(1)] ImmutableList<PendingView> Pending);
+
+[GenerateSerializer, Immutable, Alias("twin.pending-view")]
+public sealed record PendingView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Command,
+    [property: Id(2)] ImmutableDictionary<string, FieldValue> Args,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] DateTimeOffset IssuedAt,
+    [property: Id(5)] int Attempts,
+    [property: Id(6)] DateTimeOffset Deadline)
+{
+    public static PendingView Of(PendingCommand p) => new(p.Id, p.Command, p.Args, p.Reason, p.IssuedAt, p.Attempts, p.Deadline);
+}
+
+/// <summary>A twin as the rollups index it: enough to filter and count without asking the twin.</summary>
+[GenerateSerializer, Immutable, Alias("twin.summary")]
+public sealed record TwinSummary(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Id,
+    [property: Id(2)] string? Building,
+    [property: Id(3)] ImmutableArray<string> Covers,
+    [property: Id(4)] string Status,
+    [property: Id(5)] ImmutableArray<string> Alarms,
+    [property: Id(6)] DateTimeOffset UpdatedAt,
+    [property: Id(7)] long Version,
+    [property: Id(8)] bool? Occupied)
+{
+    public bool IsIn(string building) => Building == building || Covers.Contains(building);
+
+    /// <summary>Whether a rollup must hear about the change from <paramref name="previous"/> to this.</summary>
+    public bool DiffersForRollups(TwinSummary? previous) =>
+        previous is null || previous.Status != Status || previous.Occupied != Occupied || !previous.Alarms.SequenceEqual(Alarms);
+}
+
+/// <summary>A building's aggregate of its members.</summary>
+[GenerateSerializer, Immutable, Alias("twin.building-rollup")]
+public sealed record BuildingRollup(
+    [property: Id(0)] ImmutableDictionary<string, ImmutableDictionary<string, int>> CountsByKindAndStatus,
+    [property: Id(1)] int Households,
+    [property: Id(2)] int OccupiedHouseholds,
+    [property: Id(3)] int ActiveAlarms,
+    [property: Id(4)] int ActiveIncidents);
