@@ -1,9 +1,7 @@
-using System.Text.Json.Serialization;
 
 namespace Twin.Twins;
 
 /// <summary>How bad a twin's condition is. A twin's status is its worst active alarm.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TwinStatus>))]
 public enum TwinStatus { Ok, Warning, Fault, Offline, Alarm }
 
 [GenerateSerializer, Immutable, Alias("twin.alarm")]

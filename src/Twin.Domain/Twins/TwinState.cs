@@ -30,6 +30,7 @@ public sealed record TwinState
     /// <summary>What a kind's rules keep between messages (a gate's recent denials, a bin's pending collection).</summary>
     [Id(18)] public KindMemory? Memory { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public TwinId Address => new(Kind, Id);
 
     public TwinStatus Status => TwinStatusNames.StatusOf(Alarms);

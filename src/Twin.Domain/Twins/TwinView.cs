@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Twin.Twins;
 
@@ -28,13 +30,16 @@ public sealed record TwinView(
         includePersonalData && !s.Members.IsEmpty ? s.Members : null,
         rollup);
 
+    [JsonIgnore]
     public TwinId Address => new(Kind, Id);
 
     public TwinSummary Summary() => new(Kind, Id, Building, Covers, Status, Alarms.Select(a => a.Code).ToImmutableArray(), UpdatedAt, Version,
         Kind == TwinKinds.Household ? Reported.GetBool("occupied") : null);
 }
 
+/// <summary>What the twin wants of its device: its settings (such as <c>mode</c>) side by side with the commands still pending.</summary>
 [GenerateSerializer, Immutable, Alias("twin.desired")]
+[JsonConverter(typeof(DesiredViewJsonConverter))]
 public sealed record DesiredView(
     [property: Id(0)] ImmutableDictionary<string, FieldValue> Settings,
     [property: Id(1)] ImmutableList<PendingView> Pending);
@@ -80,3 +85,35 @@ public sealed record BuildingRollup(
     [property: Id(2)] int OccupiedHouseholds,
     [property: Id(3)] int ActiveAlarms,
     [property: Id(4)] int ActiveIncidents);
+
+/// <summary>Writes <c>{"mode": "auto", "pending": [...]}</c>: settings flattened beside the pending commands.</summary>
+public sealed class DesiredViewJsonConverter : JsonConverter<DesiredView>
+{
+    public override DesiredView Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var settings = ImmutableDictionary.CreateBuilder<string, FieldValue>();
+        var pending = ImmutableList<PendingView>.Empty;
+        using var document = JsonDocument.ParseValue(ref reader);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("pending"))
+                pending = property.Value.Deserialize<ImmutableList<PendingView>>(options) ?? pending;
+            else
+                settings[property.Name] = property.Value.Deserialize<FieldValue>(options);
+        }
+        return new DesiredView(settings.ToImmutable(), pending);
+    }
+
+    public override void Write(Utf8JsonWriter writer, DesiredView value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, setting) in value.Settings)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, setting, options);
+        }
+        writer.WritePropertyName("pending");
+        JsonSerializer.Serialize(writer, value.Pending, options);
+        writer.WriteEndObject();
+    }
+}

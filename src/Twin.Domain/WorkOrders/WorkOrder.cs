@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
 
 namespace Twin.WorkOrders;
 
-[JsonConverter(typeof(JsonStringEnumConverter<WorkOrderStatus>))]
 public enum WorkOrderStatus { Open, Assigned, InProgress, Done }
 
 public static class WorkOrderStatusNames

@@ -1,0 +1,46 @@
+namespace Twin.Silo;
+
+static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Information, "Embedded MQTT broker listening on {Address}:{Port}")]
+    public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(2002, LogLevel.Warning, "The embedded MQTT broker on {Address}:{Port} admits anonymous clients (loopback only, like mosquitto's local-only mode). Set Twin:Mqtt:AllowAnonymous=false to require credentials.")]
+    public static partial void AnonymousBrokerClients(ILogger logger, string address, int port);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Refused an MQTT client from {Remote} with an empty client id: MQTTnet does not assign ids to MQTT 3.1.1 clients. Pass a client id (mosquitto_pub -i <id>).")]
+    public static partial void EmptyClientIdRefused(ILogger logger, string remote);
+
+    [LoggerMessage(2004, LogLevel.Information, "MQTT {Connection} connected to {Endpoint} as {ClientId}")]
+    public static partial void MqttConnected(ILogger logger, string connection, string clientId, string endpoint);
+
+    [LoggerMessage(2005, LogLevel.Warning, "MQTT {Connection} cannot connect to {Endpoint}: {Error}; retrying")]
+    public static partial void MqttConnectFailed(ILogger logger, string connection, string endpoint, string error);
+
+    [LoggerMessage(2006, LogLevel.Error, "The broker refused the subscription {Topic}: {Reason}")]
+    public static partial void SubscriptionRefused(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Dead letter from {Topic}: {Code}: {Reason}")]
+    public static partial void DeadLetter(ILogger logger, string topic, string code, string reason);
+
+    [LoggerMessage(2008, LogLevel.Warning, "{Twin} could not apply a message yet ({Error}); retrying")]
+    public static partial void ApplyFailed(ILogger logger, string twin, string error);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Could not acknowledge a message from {Topic} ({Error}); the broker will redeliver it")]
+    public static partial void AckFailed(ILogger logger, string topic, string error);
+
+    [LoggerMessage(2010, LogLevel.Error, "The MQTT outbox is full; a message for {Topic} was not published")]
+    public static partial void OutboxFull(ILogger logger, string topic);
+
+    [LoggerMessage(2011, LogLevel.Warning, "Publishing to {Topic} failed ({Error}); retrying until the broker takes it")]
+    public static partial void PublishFailed(ILogger logger, string topic, string error);
+
+    [LoggerMessage(2012, LogLevel.Information, "Provisioned community {Community}: {Added} twins added, {Changed} changed, {Unchanged} unchanged, {Parties} parties added or changed")]
+    public static partial void Provisioned(ILogger logger, string community, int added, int changed, int unchanged, int parties);
+
+    [LoggerMessage(2013, LogLevel.Information, "Loaded topology {Path}: community {Community} with {Twins} twins")]
+    public static partial void TopologyLoaded(ILogger logger, string path, string community, int twins);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Incident {Type} triggered by {Twin} (building {Building}): {Description}")]
+    public static partial void IncidentPending(ILogger logger, string type, string twin, string building, string description);
+}

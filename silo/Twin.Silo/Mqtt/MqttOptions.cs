@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Twin.Silo.Mqtt;
+
+/// <summary>Section <c>Twin:Mqtt</c>. With no <see cref="Host"/>, the silo runs its own broker on 127.0.0.1:<see cref="Port"/>.</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Twin:Mqtt";
+
+    /// <summary>An external broker's host (mosquitto, EMQX). Empty: start the embedded broker.</summary>
+    public string? Host { get; set; }
+
+    [Range(0, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>The address the embedded broker binds to.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Stable per silo, so a restarted silo resumes its session and gets what it had not acknowledged.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Subscribe through <c>$share/twin/...</c> so several silos split the devices. Defaults to on with an external broker.</summary>
+    public bool? SharedSubscription { get; set; }
+
+    public bool AllowAnonymous { get; set; } = true;
+
+    /// <summary>Ordered lanes: messages of one twin always take the same lane, so they are applied in order.</summary>
+    [Range(1, 1024)]
+    public int IngestLanes { get; set; } = 32;
+
+    [Range(1, 1_000_000)]
+    public int LaneCapacity { get; set; } = 256;
+
+    [Range(1, 10_000_000)]
+    public int OutboxCapacity { get; set; } = 200_000;
+
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(Host);
+
+    public string BrokerHost => IsEmbedded ? BindAddress : Host!;
+
+    public bool UseSharedSubscription => SharedSubscription ?? !IsEmbedded;
+}

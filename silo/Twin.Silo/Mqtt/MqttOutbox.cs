@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Twin.Silo.Mqtt;
+
+/// <summary>
+/// Everything the silo publishes (retained state, commands, dead letters) goes through here: grains hand a message
+/// over without waiting, and a few ordered lanes publish it at QoS 1. A topic always takes the same lane, so a twin's
+/// retained state can never be overtaken by an older one.
+/// </summary>
+public sealed class MqttOutbox : BackgroundService
+{
+    const int Lanes = 4;
+    readonly Channel<OutgoingMessage>[] lanes;
+    readonly MqttConnection connection;
+    readonly IngestMetrics metrics;
+    readonly ILogger<MqttOutbox> logger;
+
+    public MqttOutbox(IOptions<MqttOptions> options, IngestMetrics metrics, ILogger<MqttOutbox> logger)
+    {
+        this.metrics = metrics;
+        this.logger = logger;
+        var settings = options.Value;
+        var perLane = Math.Max(1, settings.OutboxCapacity / Lanes);
+        lanes = Enumerable.Range(0, Lanes)
+            .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
+            .ToArray();
+        var clientOptions = MqttClientSettings.Builder(settings, $"{MqttClientSettings.BaseClientId(settings)}-out")
+            .WithCleanStart(true)
+            .Build();
+        connection = new MqttConnection("publisher", new MqttClientFactory().CreateMqttClient(), clientOptions, _ => Task.CompletedTask, logger);
+    }
+
+    public bool IsConnected => connection.IsConnected;
+
+    public void Publish(string topic, byte[] payload, bool retain, string what)
+    {
+        var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(topic) % Lanes)];
+        if (lane.Writer.TryWrite(new OutgoingMessage(topic, payload, retain, what)))
+            metrics.Enqueued();
+        else
+        {
+            metrics.Dropped(what);
+            Log.OutboxFull(logger, topic);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var keeper = connection.KeepConnected(stoppingToken);
+        await Task.WhenAll(lanes.Select(lane => Drain(lane.Reader, stoppingToken)).Append(keeper));
+    }
+
+    async Task Drain(ChannelReader<OutgoingMessage> reader, CancellationToken stopping)
+    {
+        try
+        {
+            await connection.FirstConnected.WaitAsync(stopping);
+            await foreach (var message in reader.ReadAllAsync(stopping))
+            {
+                var mqttMessage = new MqttApplicationMessageBuilder()
+                    .WithTopic(message.Topic)
+                    .WithPayload(message.Payload)
+                    .WithRetainFlag(message.Retain)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithContentType("application/json")
+                    .Build();
+                await PublishUntilSent(mqttMessage, stopping);
+                metrics.Published(message.What);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    async Task PublishUntilSent(MqttApplicationMessage message, CancellationToken stopping)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (connection.IsConnected)
+                {
+                    await connection.Client.PublishAsync(message, stopping);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (attempt == 1)
+                    Log.PublishFailed(logger, message.Topic, e.Message);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * attempt, 1000)), stopping);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var lane in lanes)
+            lane.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        await connection.Disconnect();
+    }
+
+    readonly record struct OutgoingMessage(string Topic, byte[] Payload, bool Retain, string What);
+}
+
+static class MqttClientSettings
+{
+    public static string BaseClientId(MqttOptions settings) => settings.ClientId ?? $"twin-silo-{Environment.MachineName.ToLowerInvariant()}";
+
+    public static MqttClientOptionsBuilder Builder(MqttOptions settings, string clientId)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(settings.BrokerHost, settings.Port)
+            .WithClientId(clientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(settings.Username))
+            builder = builder.WithCredentials(settings.Username, settings.Password ?? "");
+        return builder;
+    }
+}

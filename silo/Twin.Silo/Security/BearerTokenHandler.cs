@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Twin.Silo.Security;
+
+/// <summary><c>Authorization: Bearer &lt;token&gt;</c> → the party the token belongs to. 401 and 403 answer as problem+json.</summary>
+public sealed class BearerTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, PartyRegistry parties)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
+{
+    public const string SchemeName = "Bearer";
+    public const string PartyIdClaim = "twin:party";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Task.FromResult(AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>'"));
+
+        var party = parties.Resolve(header["Bearer ".Length..].Trim());
+        if (party is null)
+            return Task.FromResult(AuthenticateResult.Fail("the bearer token is not known"));
+
+        var identity = new ClaimsIdentity(
+            [new Claim(PartyIdClaim, party.Id), new Claim(ClaimTypes.Name, party.Name), new Claim(ClaimTypes.Role, party.Role)], SchemeName);
+        Context.Items[typeof(Party)] = party;
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        await Problem(StatusCodes.Status401Unauthorized, "Authentication required",
+            failure is null
+                ? "Send 'Authorization: Bearer <token>'. The admin token is TWIN_ADMIN_TOKEN (printed by the silo at start when generated)."
+                : $"{char.ToUpperInvariant(failure[0])}{failure[1..]}.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problem(StatusCodes.Status403Forbidden, "Not allowed for this party",
+            $"The party '{Context.CurrentParty()?.Id}' (role {Context.CurrentParty()?.Role}) may not use {Request.Method} {Request.Path}.");
+
+    Task Problem(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}
+
+public static class PartyHttpExtensions
+{
+    public static Party? CurrentParty(this HttpContext context) => context.Items.TryGetValue(typeof(Party), out var party) ? party as Party : null;
+
+    public static Party RequireParty(this HttpContext context) =>
+        context.CurrentParty() ?? throw new InvalidOperationException("The endpoint requires authorization but no party was resolved.");
+}
+
+/// <summary>Who may see personal data (names, phones, vulnerabilities). The full role matrix lives with the security issue.</summary>
+public static class Privacy
+{
+    public static bool MaySeeMembers(Party party, TwinId twin) => party.Role switch
+    {
+        Party.AdminRole or "committee" or "grid" => true,
+        "resident" => twin.Kind == TwinKinds.Household && party.Household == twin.Id,
+        _ => false,
+    };
+}
+
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Operator = "operator";
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Twin.Silo.Mqtt;
+using Twin.Silo.Security;
+using Twin.Silo.Topology;
+
+namespace Twin.Silo;
+
+/// <summary>Tells the person who started the silo where everything is, where state lives, and the admin token.</summary>
+public sealed class StartupBanner(
+    IHostApplicationLifetime lifetime, IServer server, IOptions<MqttOptions> mqtt, IOptions<TwinOptions> twin,
+    AdminToken admin, TopologyLoader topology) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(Print);
+        return Task.CompletedTask;
+    }
+
+    void Print()
+    {
+        var url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
+        var m = mqtt.Value;
+        var report = topology.Report;
+        var lines = new List<string>
+        {
+            "",
+            "Twin is running.",
+            $"  API        {url}/api   (e.g. {url}/api/twins/lamp/L-01)",
+            $"  Console    {url}/",
+            $"  Dashboard  {url}/dashboard",
+            $"  Metrics    {url}/metrics",
+            m.IsEmbedded ? $"  MQTT       embedded broker on {m.BindAddress}:{m.Port}" : $"  MQTT       external broker {m.Host}:{m.Port}",
+            $"  Community  {report?.Community} ({report?.Added.Length + report?.Changed.Length + report?.Unchanged} twins) from {twin.Value.TopologyPath}",
+            string.IsNullOrEmpty(twin.Value.Postgres)
+                ? "  Storage    state is in memory: it is lost when the silo stops (set Twin:Postgres for durable mode)"
+                : "  Storage    PostgreSQL",
+            admin.Generated
+                ? $"  Admin      TWIN_ADMIN_TOKEN={admin.Value}   (generated for this run; set TWIN_ADMIN_TOKEN to choose one)"
+                : "  Admin      token from TWIN_ADMIN_TOKEN",
+            "",
+        };
+        Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+        Console.Out.Flush();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
