@@ -89,13 +89,13 @@ public sealed class MqttIngestion : BackgroundService
         var parsed = Topics.Parse(topic);
         if (parsed.Rejection is { } badTopic)
         {
-            deadLetters.Send(topic, Excerpt(message.Payload), badTopic);
+            deadLetters.Send(topic, Excerpt(message.Payload), length, badTopic);
             await Acknowledge(e);
             return;
         }
         if (length > MessageParser.MaxPayloadBytes)
         {
-            deadLetters.Send(topic, Excerpt(message.Payload),
+            deadLetters.Send(topic, Excerpt(message.Payload), length,
                 new Rejection(Rejection.TooLarge, $"payload is {length} bytes; the limit is {MessageParser.MaxPayloadBytes} bytes (64 KiB)"));
             await Acknowledge(e);
             return;

@@ -19,11 +19,11 @@ public sealed class BearerTokenHandler(
         if (string.IsNullOrEmpty(header))
             return Task.FromResult(AuthenticateResult.NoResult());
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Task.FromResult(AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>'"));
+            return Fail("the Authorization header must be 'Bearer <token>'");
 
         var party = parties.Resolve(header["Bearer ".Length..].Trim());
         if (party is null)
-            return Task.FromResult(AuthenticateResult.Fail("the bearer token is not known"));
+            return Fail("the bearer token is not known to this deployment");
 
         var identity = new ClaimsIdentity(
             [new Claim(PartyIdClaim, party.Id), new Claim(ClaimTypes.Name, party.Name), new Claim(ClaimTypes.Role, party.Role)], SchemeName);
@@ -31,10 +31,18 @@ public sealed class BearerTokenHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
+    Task<AuthenticateResult> Fail(string why)
+    {
+        Context.Items[FailureKey] = why;
+        return Task.FromResult(AuthenticateResult.Fail(why));
+    }
+
+    const string FailureKey = "twin:auth-failure";
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        var failure = Context.Items.TryGetValue(FailureKey, out var why) ? why as string : null;
         await Problem(StatusCodes.Status401Unauthorized, "Authentication required",
             failure is null
                 ? "Send 'Authorization: Bearer <token>'. The admin token is TWIN_ADMIN_TOKEN (printed by the silo at start when generated)."

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Twin.Tests.Support;
+
+namespace Twin.Tests.Integration;
+
+/// <summary>The same silo against a real mosquitto 2.0 (installed by scripts/test.sh), through the shared subscription.</summary>
+public sealed class MosquittoFixture : SiloFixture
+{
+    Process? mosquitto;
+    string? configPath;
+
+    public override async Task InitializeAsync()
+    {
+        var binary = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("mosquitto is not installed: run scripts/test.sh, which installs it (apt-get install mosquitto).");
+        configPath = Path.Combine(Path.GetTempPath(), $"twin-mosquitto-{MqttPort}.conf");
+        await File.WriteAllTextAsync(configPath, $"""
+            listener {MqttPort} 127.0.0.1
+            allow_anonymous true
+            persistence false
+            max_inflight_messages 1000
+            max_queued_messages 100000
+            """);
+        mosquitto = Process.Start(new ProcessStartInfo(binary, ["-c", configPath]) { RedirectStandardError = true, RedirectStandardOutput = true })
+            ?? throw new InvalidOperationException("mosquitto did not start");
+        ExternalBrokerHost = "127.0.0.1";
+        await Eventually.True(async () =>
+        {
+            try
+            {
+                await using var probe = await MqttProbe.Connect(MqttPort);
+                return true;
+            }
+            catch (Exception) when (!mosquitto.HasExited)
+            {
+                return false;
+            }
+        }, "mosquitto to accept connections");
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (mosquitto is { HasExited: false })
+        {
+            mosquitto.Kill();
+            await mosquitto.WaitForExitAsync();
+        }
+        mosquitto?.Dispose();
+        if (configPath is not null)
+            File.Delete(configPath);
+    }
+}
+
+public sealed class MosquittoTests(MosquittoFixture silo) : IClassFixture<MosquittoFixture>
+{
+    [Fact]
+    public async Task Ingestion_through_mosquitto_lights_the_lamp_and_publishes_retained_state()
+    {
+        var lamp = await silo.NewTwin("lamp");
+        await using var device = await silo.Device();
+        await device.Subscribe($"twin/lamp/{lamp}/command", $"twin/lamp/{lamp}/state", "twin/deadletter");
+
+        await device.Publish($"twin/lamp/{lamp}/telemetry", new { seq = 1, brightness = 30, lux = 5, motion = true });
+
+        var command = await device.WaitFor($"twin/lamp/{lamp}/command");
+        Assert.Equal(100, command.GetProperty("args").GetProperty("brightness").GetInt32());
+        await device.Publish($"twin/lamp/{lamp}/event", new { seq = 2, type = "command_ack", commandId = command.GetProperty("id").GetString(), ok = true });
+        await device.WaitFor($"twin/lamp/{lamp}/state", s => MqttProbe.LastSeq(s) == 2 && s.GetProperty("desired").GetProperty("pending").GetArrayLength() == 0);
+
+        await device.Publish($"twin/lamp/{lamp}/telemetry", "{\"lux\": true}");
+        var letter = await device.WaitFor("twin/deadletter", d => d.GetProperty("topic").GetString() == $"twin/lamp/{lamp}/telemetry");
+        Assert.Equal("wrong_type", letter.GetProperty("code").GetString());
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Twin.Silo;
+
+namespace Twin.Tests.Support;
+
+/// <summary>
+/// The whole silo as it runs in production — Orleans, the MQTT broker or an external one, ingestion and the HTTP API —
+/// on free ports, with the shipped sample community. Command deadlines are short so failures show within seconds.
+/// </summary>
+public class SiloFixture : IAsyncLifetime
+{
+    public const string AdminToken = "test-admin-token";
+    WebApplication? app;
+
+    public int HttpPort { get; } = FreePort.Next();
+    public int MqttPort { get; protected set; } = FreePort.Next();
+    public string? ExternalBrokerHost { get; protected set; }
+    public HttpClient Http { get; private set; } = null!;
+    public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    public virtual async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = BaseUrl,
+            ["TWIN_ADMIN_TOKEN"] = AdminToken,
+            ["Twin:Mqtt:Port"] = MqttPort.ToString(),
+            ["Twin:Mqtt:Host"] = ExternalBrokerHost,
+            ["Twin:Mqtt:ClientId"] = $"twin-test-{HttpPort}",
+            ["Twin:Silo:Port"] = FreePort.Next().ToString(),
+            ["Twin:Silo:GatewayPort"] = FreePort.Next().ToString(),
+            ["Twin:Commands:Deadline"] = "00:00:03",
+            ["Twin:Commands:FirstResendAfter"] = "00:00:00.500",
+            ["Twin:Commands:MaxResendInterval"] = "00:00:01",
+            ["Twin:Commands:CheckEvery"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings())
+            settings[key] = value;
+
+        app = TwinHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        await app.StartAsync();
+        Http = Client(AdminToken);
+        await Eventually.True(async () => (await Http.GetAsync("/health")).IsSuccessStatusCode, "the silo to be ready", TimeSpan.FromSeconds(30));
+    }
+
+    public HttpClient Client(string? token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public Task<MqttProbe> Device() => MqttProbe.Connect(MqttPort, ExternalBrokerHost);
+
+    public async Task<JsonElement> GetTwin(string kind, string id)
+    {
+        var response = await Http.GetAsync($"/api/twins/{kind}/{id}");
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Provisions a fresh twin of <paramref name="kind"/> for one test, so tests never share a twin.</summary>
+    public async Task<string> NewTwin(string kind, string building = "B1", string? category = null)
+    {
+        var id = $"t-{kind}-{Guid.NewGuid():N}"[..24];
+        object spec = kind switch
+        {
+            "household" => new { id, building, unit = 1, floor = 1, members = new[] { new { name = "Test Resident", phone = "+86 138 0000 9999", vulnerability = new[] { "elderly_alone" } } } },
+            "bin" => new { id, building, category = category ?? "kitchen" },
+            "lamp" or "camera" => new { id, covers = new[] { building } },
+            _ => new { id, building },
+        };
+        var section = kind switch { "household" => "households", "building" => "buildings", _ => kind + "s" };
+        var response = await Http.PostAsJsonAsync("/api/provision", new Dictionary<string, object> { [section] = new[] { spec } });
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"provisioning {kind} {id} failed: {await response.Content.ReadAsStringAsync()}");
+        return id;
+    }
+
+    public async Task<double> Metric(string name, string? labelContains = null)
+    {
+        var text = await Http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal))
+            .Where(line => labelContains is null || line.Contains(labelContains, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SiloCollection : ICollectionFixture<SiloFixture>
+{
+    public const string Name = "silo with embedded broker";
+}
