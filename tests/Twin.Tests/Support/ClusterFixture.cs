@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Twin.Twins;
+
+namespace Twin.Tests.Support;
+
+/// <summary>An Orleans test cluster with the twin grains, memory storage, a fake clock and recording outputs.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    public static readonly RecordingOutput Output = new();
+    public static readonly RecordingIncidents Incidents = new();
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<Configurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    sealed class Configurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) => silo
+            .AddMemoryGrainStorage(TwinStorage.Name)
+            .ConfigureServices(services =>
+            {
+                services.AddMetrics();
+                services.AddSingleton<TimeProvider>(Clock);
+                services.AddSingleton<ITwinOutput>(Output);
+                services.AddSingleton<IIncidentReporter>(Incidents);
+                services.AddSingleton<TwinMetrics>();
+                services.AddSingleton<TwinServices>();
+                services.Configure<CommandOptions>(o =>
+                {
+                    o.Deadline = TimeSpan.FromSeconds(30);
+                    o.FirstResendAfter = TimeSpan.FromSeconds(2);
+                    o.MaxResendInterval = TimeSpan.FromSeconds(8);
+                    o.CheckEvery = TimeSpan.FromMilliseconds(100);
+                });
+            });
+    }
+}
+
+public sealed class RecordingOutput : ITwinOutput
+{
+    public ConcurrentQueue<TwinView> States { get; } = new();
+    public ConcurrentQueue<(TwinId Twin, CommandMessage Command)> Commands { get; } = new();
+
+    public void StateChanged(TwinView view) => States.Enqueue(view);
+
+    public void SendCommand(TwinId twin, CommandMessage command) => Commands.Enqueue((twin, command));
+
+    public IReadOnlyList<CommandMessage> CommandsTo(TwinId twin) => Commands.Where(c => c.Twin == twin).Select(c => c.Command).ToList();
+}
+
+public sealed class RecordingIncidents : IIncidentReporter
+{
+    public ConcurrentQueue<(TwinId Twin, string? Building, RaiseIncident Incident)> Raised { get; } = new();
+
+    public Task Raise(TwinState twin, RaiseIncident incident)
+    {
+        Raised.Enqueue((twin.Address, twin.Building, incident));
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "orleans test cluster";
+}
