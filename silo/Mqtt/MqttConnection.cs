@@ -60,5 +60,6 @@ public sealed class MqttConnection(string name, IMqttClient client, MqttClientOp
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
     }
 
-    string Endpoint => options.ChannelOptions is MqttClientTcpOptions tcp ? tcp.RemoteEndpoint?.ToString() ?? "?" : "?";
+    string Endpoint => options.ChannelOptions is MqttClientTcpOptions { RemoteEndpoint: System.Net.DnsEndPoint dns } ? $"{dns.Host}:{dns.Port}"
+        : options.ChannelOptions is MqttClientTcpOptions tcp ? tcp.RemoteEndpoint?.ToString() ?? "?" : "?";
 }
