@@ -24,17 +24,20 @@ public class SiloFixture : IAsyncLifetime
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    readonly int siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
+    Dictionary<string, string?> settings = [];
+
     public virtual async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string?>
+        settings = new Dictionary<string, string?>
         {
             ["urls"] = BaseUrl,
             ["TWIN_ADMIN_TOKEN"] = AdminToken,
             ["Twin:Mqtt:Port"] = MqttPort.ToString(),
             ["Twin:Mqtt:Host"] = ExternalBrokerHost,
             ["Twin:Mqtt:ClientId"] = $"twin-test-{HttpPort}",
-            ["Twin:Silo:Port"] = FreePort.Next().ToString(),
-            ["Twin:Silo:GatewayPort"] = FreePort.Next().ToString(),
+            ["Twin:Silo:Port"] = siloPort.ToString(),
+            ["Twin:Silo:GatewayPort"] = gatewayPort.ToString(),
             ["Twin:Commands:Deadline"] = "00:00:03",
             ["Twin:Commands:FirstResendAfter"] = "00:00:00.500",
             ["Twin:Commands:MaxResendInterval"] = "00:00:01",
@@ -43,11 +46,25 @@ public class SiloFixture : IAsyncLifetime
         };
         foreach (var (key, value) in Settings())
             settings[key] = value;
+        Http = Client(AdminToken);
+        await StartSilo();
+    }
 
+    /// <summary>Starts the silo (again) with the same ports and MQTT client id, as a restarted process would.</summary>
+    public async Task StartSilo()
+    {
         app = TwinHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync();
-        Http = Client(AdminToken);
         await Eventually.True(async () => (await Http.GetAsync("/health")).IsSuccessStatusCode, "the silo to be ready", TimeSpan.FromSeconds(30));
+    }
+
+    public async Task StopSilo()
+    {
+        if (app is null)
+            return;
+        await app.StopAsync();
+        await app.DisposeAsync();
+        app = null;
     }
 
     public HttpClient Client(string? token)
@@ -96,12 +113,8 @@ public class SiloFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        await StopSilo();
         Http?.Dispose();
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
     }
 }
 
