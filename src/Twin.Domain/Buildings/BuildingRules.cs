@@ -20,6 +20,6 @@ public sealed class BuildingRules : KindRules
             return Effects.None;
         var zone = message.Fields.GetText("zone");
         var where = zone is null ? $"building {twin.Id}" : $"building {twin.Id}, zone {zone}";
-        return RaiseOnce(twin, "fire_panel", TwinStatus.Alarm, $"fire alarm panel: {zone ?? "building"}", new RaiseIncident("fire", $"fire alarm panel, {where}"));
+        return Trigger(twin, "fire_panel", TwinStatus.Alarm, $"fire alarm panel: {zone ?? "building"}", new RaiseIncident("fire", $"fire alarm panel, {where}"));
     }
 }

@@ -70,9 +70,9 @@ public sealed class CameraRules : KindRules
                 var where = zone is null ? $"camera {twin.Id}" : $"camera {twin.Id}, zone {zone}";
                 return IncidentFor(cls, confidence) switch
                 {
-                    "fire" => RaiseOnce(twin, "fire_detected", TwinStatus.Alarm, $"{cls} seen ({confidence:P0})", new RaiseIncident("fire", $"{cls} seen by {where} ({confidence:P0})")),
-                    "intrusion" => RaiseOnce(twin, "intrusion", TwinStatus.Alarm, "intrusion detected", new RaiseIncident("intrusion", $"intrusion seen by {where}")),
-                    "medical" => RaiseOnce(twin, "fall_detected", TwinStatus.Alarm, "a person fell", new RaiseIncident("medical", $"a fall seen by {where}")),
+                    "fire" => Trigger(twin, "fire_detected", TwinStatus.Alarm, $"{cls} seen ({confidence:P0})", new RaiseIncident("fire", $"{cls} seen by {where} ({confidence:P0})")),
+                    "intrusion" => Trigger(twin, "intrusion", TwinStatus.Alarm, "intrusion detected", new RaiseIncident("intrusion", $"intrusion seen by {where}")),
+                    "medical" => Trigger(twin, "fall_detected", TwinStatus.Alarm, "a person fell", new RaiseIncident("medical", $"a fall seen by {where}")),
                     _ => Effects.None,
                 };
             case "face_match":

@@ -10,8 +10,9 @@ namespace Twin.Communities;
 [Alias("twin.ICommunityGrain")]
 public interface ICommunityGrain : IGrainWithStringKey
 {
+    /// <summary>Names the community (a null name keeps the one it has) and adds buildings.</summary>
     [Alias("define")]
-    Task Define(string name, ImmutableArray<string> buildings);
+    Task Define(string? name, ImmutableArray<string> buildings);
 
     [Alias("twin-changed"), OneWay]
     Task TwinChanged(TwinSummary twin);

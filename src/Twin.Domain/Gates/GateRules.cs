@@ -48,11 +48,16 @@ public sealed class GateRules : KindRules
         _ => Fields.Empty,
     };
 
-    /// <summary>Keeps the denials inside the window ending at <paramref name="at"/>, and says whether they make a burst.</summary>
+    /// <summary>
+    /// Keeps the denials within 60 s of the newest one — a late-delivered denial stamped earlier counts only with
+    /// denials near it — and says whether they make a burst (then all of them fit in one 60 s window).
+    /// </summary>
     public static (ImmutableList<DateTimeOffset> Denials, bool Burst) RecordDenial(ImmutableList<DateTimeOffset> denials, DateTimeOffset at)
     {
-        var recent = denials.Add(at).RemoveAll(t => at - t > DeniedBurstWindow);
-        return (recent, recent.Count >= DeniedBurstCount);
+        var all = denials.Add(at);
+        var newest = all.Max();
+        var recent = all.RemoveAll(t => newest - t > DeniedBurstWindow).Sort();
+        return (recent, recent.Count >= DeniedBurstCount && recent.Contains(at));
     }
 
     public override ImmutableDictionary<string, FieldValue> ConfirmationOf(string command, ImmutableDictionary<string, FieldValue> args) =>

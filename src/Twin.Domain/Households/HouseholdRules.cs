@@ -27,25 +27,25 @@ public sealed class HouseholdRules : KindRules
         switch (message.EventType)
         {
             case "smoke_alarm":
-                return RaiseOnce(twin, "smoke", TwinStatus.Alarm, "smoke alarm", new RaiseIncident("fire", $"smoke alarm, {place}"));
+                return Trigger(twin, "smoke", TwinStatus.Alarm, "smoke alarm", new RaiseIncident("fire", $"smoke alarm, {place}"));
             case "gas_alarm":
-                return RaiseOnce(twin, "gas", TwinStatus.Alarm, "gas alarm", new RaiseIncident("gas_leak", $"gas alarm, {place}"));
+                return Trigger(twin, "gas", TwinStatus.Alarm, "gas alarm", new RaiseIncident("gas_leak", $"gas alarm, {place}"));
             case "panic_button":
-                return RaiseOnce(twin, "panic", TwinStatus.Alarm, "panic button pressed", new RaiseIncident("medical", $"panic button, {place}"));
+                return Trigger(twin, "panic", TwinStatus.Alarm, "panic button pressed", new RaiseIncident("medical", $"panic button, {place}"));
             case "health_alert":
                 var kind = message.Fields.GetText("kind");
                 var value = message.Fields.GetNumber("value");
                 var what = value is null ? kind : $"{kind} {value}";
-                return RaiseOnce(twin, "health_alert", TwinStatus.Alarm, $"health alert: {what}", new RaiseIncident("medical", $"health alert ({what}), {place}"));
+                return Trigger(twin, "health_alert", TwinStatus.Alarm, $"health alert: {what}", new RaiseIncident("medical", $"health alert ({what}), {place}"));
             case "water_leak":
                 return RaiseOnce(twin, "water_leak", TwinStatus.Warning, "water leak",
                     HasOpenWorkOrder(twin, "water_leak") ? [] : [new OpenWorkOrder("water_leak", $"Water leak in {place}")]);
             case "check_in":
                 var status = message.Fields.GetText("status")!;
-                Effect record = new RecordReported("checkIn", status);
+                Effect record = new RecordReported("checkIn", status), tell = new CheckedIn(status);
                 return status == "need_help"
-                    ? [record, .. RaiseOnce(twin, "need_help", TwinStatus.Alarm, "household checked in: needs help")]
-                    : [record, new ClearAlarm("need_help")];
+                    ? [record, tell, .. RaiseOnce(twin, "need_help", TwinStatus.Alarm, "household checked in: needs help")]
+                    : [record, tell, new ClearAlarm("need_help")];
             default:
                 return Effects.None;
         }

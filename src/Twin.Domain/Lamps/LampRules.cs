@@ -65,13 +65,19 @@ public sealed class LampRules : KindRules
         return [new ChangeSetting("mode", mode), .. Steer(twin, mode)];
     }
 
-    /// <summary>Sends <c>set_brightness</c> when the target differs from what is reported and is not already on its way.</summary>
+    /// <summary>
+    /// Sends <c>set_brightness</c> when the target differs from what is reported and is not already on its way; when the
+    /// lamp already shows the target, a command still asking for another level is withdrawn.
+    /// </summary>
     static IReadOnlyList<Effect> Steer(TwinState twin, string mode)
     {
         var target = TargetBrightness(mode, twin.Reported.GetNumber("lux"), twin.Reported.GetBool("motion"));
-        if (target is not { } brightness || twin.Reported.GetNumber("brightness") == brightness)
+        if (target is not { } brightness)
             return Effects.None;
-        if (twin.Pending.Any(p => p.Command == "set_brightness" && p.Args.GetNumber("brightness") == brightness))
+        var pending = twin.Pending.FirstOrDefault(p => p.Command == "set_brightness");
+        if (twin.Reported.GetNumber("brightness") == brightness)
+            return pending is null ? Effects.None : [new WithdrawCommand("set_brightness", $"the lamp already shows {brightness} %: {Why(mode, brightness)}")];
+        if (pending?.Args.GetNumber("brightness") == brightness)
             return Effects.None;
         var args = Fields.Of(("brightness", (double)brightness));
         return [new IssueCommand("set_brightness", args, Why(mode, brightness), args)];

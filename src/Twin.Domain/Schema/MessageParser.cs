@@ -35,12 +35,20 @@ public static class MessageParser
             if (root.ValueKind != JsonValueKind.Object)
                 return Reject(Rejection.NotAnObject, $"payload must be a JSON object, not {Describe(root.ValueKind)}");
 
-            if (!TryReadSeq(root, out var seq, out var rejection) || !TryReadTimestamp(root, out var ts, out rejection))
-                return new ParseResult(null, rejection);
+            try
+            {
+                if (!TryReadSeq(root, out var seq, out var rejection) || !TryReadTimestamp(root, out var ts, out rejection))
+                    return new ParseResult(null, rejection);
 
-            return channel == MessageChannel.Telemetry
-                ? ParseTelemetry(schema, root, seq, ts)
-                : ParseEvent(schema, root, seq, ts);
+                return channel == MessageChannel.Telemetry
+                    ? ParseTelemetry(schema, root, seq, ts)
+                    : ParseEvent(schema, root, seq, ts);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The reader accepts invalid UTF-8 and lone surrogate escapes inside strings; decoding them throws.
+                return Reject(Rejection.MalformedJson, $"payload has text that is not valid UTF-8 ({FirstSentence(e.Message)})");
+            }
         }
     }
 

@@ -11,7 +11,7 @@ namespace Twin.Topology;
 /// </summary>
 public sealed record TopologyPlan(
     string Community,
-    string CommunityName,
+    string? CommunityName,
     ImmutableArray<string> Buildings,
     ImmutableArray<TwinProvision> Twins,
     ImmutableArray<string> Problems)
@@ -113,7 +113,7 @@ public sealed record TopologyPlan(
                 problems.Add($"\"devices[{i}]\": secretSha256 must be 64 hexadecimal characters");
         }
 
-        return new TopologyPlan(community, doc.Community?.Name ?? community, [.. buildingIds], twins.ToImmutable(), [.. problems]);
+        return new TopologyPlan(community, doc.Community?.Name, [.. buildingIds], twins.ToImmutable(), [.. problems]);
 
         void AddDevices(string section, string kind, List<DeviceSpec> devices)
         {

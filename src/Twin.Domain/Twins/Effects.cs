@@ -15,6 +15,9 @@ public sealed record ClearAlarm(string Code) : Effect;
 /// <summary>Send a command to the device. A pending command of the same name is superseded.</summary>
 public sealed record IssueCommand(string Command, ImmutableDictionary<string, FieldValue> Args, string Reason, ImmutableDictionary<string, FieldValue> ConfirmedBy) : Effect;
 
+/// <summary>Take back a pending command of this name: what it asked for is no longer wanted.</summary>
+public sealed record WithdrawCommand(string Command, string Reason) : Effect;
+
 /// <summary>Open a work order about this twin (<see cref="Topic"/> says what for: collection, fault, offline…).</summary>
 public sealed record OpenWorkOrder(string Topic, string Summary) : Effect;
 
@@ -29,6 +32,9 @@ public sealed record Remember(KindMemory Memory) : Effect;
 
 /// <summary>Record a fact learnt from an event among the reported values (a household's last check-in).</summary>
 public sealed record RecordReported(string Name, FieldValue Value) : Effect;
+
+/// <summary>The household says how it is; active incidents in its building account for it.</summary>
+public sealed record CheckedIn(string Status) : Effect;
 
 public static class Effects
 {

@@ -38,5 +38,12 @@ public abstract class KindRules
     protected static IReadOnlyList<Effect> RaiseOnce(TwinState twin, string code, TwinStatus level, string message, params Effect[] alsoOnFirst) =>
         twin.HasAlarm(code) ? Effects.None : [new RaiseAlarm(code, level, message), .. alsoOnFirst];
 
+    /// <summary>
+    /// An event that calls for an incident: the alarm is raised once, but every occurrence goes to the incident desk,
+    /// which attaches repeats to the active incident at the same place — or opens a new one after the last was closed.
+    /// </summary>
+    protected static IReadOnlyList<Effect> Trigger(TwinState twin, string code, TwinStatus level, string message, RaiseIncident incident) =>
+        [.. RaiseOnce(twin, code, level, message), incident];
+
     protected static bool HasOpenWorkOrder(TwinState twin, string topic) => twin.OpenWorkOrders.ContainsValue(topic);
 }

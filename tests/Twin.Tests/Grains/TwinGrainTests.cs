@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Twin.Incidents;
 using Twin.Schema;
 using Twin.Tests.Support;
 using Twin.Twins;
@@ -92,19 +93,26 @@ public sealed class TwinGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_smoke_alarm_raises_a_fire_incident_for_the_households_building()
+    public async Task Two_smoke_alarms_in_a_building_open_one_fire_incident_and_the_second_attaches_to_it()
     {
-        var household = Fresh(TwinKinds.Household);
-        await Twin(household).Provision(Provision(household, "B2"));
+        var building = $"B-{Guid.NewGuid():N}"[..12];
+        var first = Fresh(TwinKinds.Household);
+        var second = Fresh(TwinKinds.Household);
+        await Twin(first).Provision(Provision(first, building));
+        await Twin(second).Provision(Provision(second, building));
 
-        await Twin(household).Apply(DeviceMessage.Event("smoke_alarm"));
-        await Twin(household).Apply(DeviceMessage.Event("smoke_alarm"));
+        await Task.WhenAll(Twin(first).Apply(DeviceMessage.Event("smoke_alarm")), Twin(second).Apply(DeviceMessage.Event("smoke_alarm")));
 
-        var raised = ClusterFixture.Incidents.Raised.Where(r => r.Twin == household).ToList();
-        Assert.Single(raised);
-        Assert.Equal("fire", raised[0].Incident.Type);
-        Assert.Equal("B2", raised[0].Building);
-        Assert.Equal("alarm", (await Twin(household).GetView(false))!.Status);
+        var desk = fixture.Grains.GetIncidentDesk("sunrise");
+        var fires = await Eventually.Get(async () => (await desk.List("active")).Where(i => i.Building == building).ToList(),
+            list => list.Count == 1 && list[0].Version >= 2, "one fire incident for the building");
+        Assert.Equal("fire", fires[0].Type);
+        var incident = (await fixture.Grains.GetIncident(fires[0].Id).GetView())!;
+        await Eventually.True(async () => (await fixture.Grains.GetIncident(fires[0].Id).GetView())!.Timeline.Any(t => t.What.StartsWith("another trigger", StringComparison.Ordinal)),
+            "the second smoke alarm on the incident's timeline");
+        Assert.Equal("alarm", (await Twin(first).GetView(false))!.Status);
+        Assert.Equal("alarm", (await Twin(second).GetView(false))!.Status);
+        Assert.Contains(incident.Tasks, t => t.Role == "fire" && t.Parties.Contains("fire-party"));
     }
 
     [Fact]

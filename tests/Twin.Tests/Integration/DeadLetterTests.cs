@@ -86,6 +86,21 @@ public sealed class DeadLetterTests(SiloFixture silo)
         await AssertIngestionGoesOn(device, "lamp", lamp);
     }
 
+    [Fact]
+    public async Task Invalid_utf8_inside_a_string_is_dead_lettered_and_the_devices_next_message_applies()
+    {
+        var lamp = await silo.NewTwin("lamp");
+        await using var device = await silo.Device();
+        await device.Subscribe("twin/deadletter");
+        var topic = $"twin/lamp/{lamp}/event";
+
+        await device.Publish(topic, [.. Encoding.UTF8.GetBytes("{\"type\": \"fault\", \"code\": \""), 0xff, 0xfe, .. Encoding.UTF8.GetBytes("\"}")]);
+
+        var letter = await device.WaitFor("twin/deadletter", d => d.GetProperty("topic").GetString() == topic);
+        Assert.Equal("malformed_json", letter.GetProperty("code").GetString());
+        await AssertIngestionGoesOn(device, "lamp", lamp);
+    }
+
     async Task AssertIngestionGoesOn(MqttProbe device, string kind, string id)
     {
         if (kind is not ("lamp" or "bin" or "gate" or "camera"))

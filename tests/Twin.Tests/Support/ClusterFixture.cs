@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Twin.Incidents;
 using Twin.Twins;
 
 namespace Twin.Tests.Support;
@@ -31,12 +32,19 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo) => silo
             .AddMemoryGrainStorage(TwinStorage.Name)
+            .UseInMemoryReminderService()
             .ConfigureServices(services =>
             {
+                services.AddSingleton<IPartyDirectory, TestParties>();
+                services.Configure<IncidentOptions>(o => o.CheckEvery = TimeSpan.FromMilliseconds(100));
                 services.AddMetrics();
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton<ITwinOutput>(Output);
-                services.AddSingleton<IIncidentReporter>(Incidents);
+                services.AddSingleton<IIncidentReporter>(sp =>
+                {
+                    Incidents.Inner = new DeskIncidentReporter(sp.GetRequiredService<IGrainFactory>());
+                    return Incidents;
+                });
                 services.AddSingleton<TwinMetrics>();
                 services.AddSingleton<TwinServices>();
                 services.Configure<CommandOptions>(o =>
@@ -60,16 +68,30 @@ public sealed class RecordingOutput : ITwinOutput
     public void SendCommand(TwinId twin, CommandMessage command) => Commands.Enqueue((twin, command));
 
     public IReadOnlyList<CommandMessage> CommandsTo(TwinId twin) => Commands.Where(c => c.Twin == twin).Select(c => c.Command).ToList();
+
+    public ConcurrentQueue<IncidentView> Incidents { get; } = new();
+
+    public void IncidentChanged(IncidentView incident) => Incidents.Enqueue(incident);
 }
 
+/// <summary>One party per role (<c>fire-party</c> …), and a grid worker per building (<c>grid-B1</c>).</summary>
+public sealed class TestParties : IPartyDirectory
+{
+    public IReadOnlyList<string> PartiesFor(string role, string? building) =>
+        role == "grid" ? [$"grid-{building}"] : [$"{role}-party"];
+}
+
+/// <summary>Records every trigger, then hands it to the real incident desk.</summary>
 public sealed class RecordingIncidents : IIncidentReporter
 {
     public ConcurrentQueue<(TwinId Twin, string? Building, RaiseIncident Incident)> Raised { get; } = new();
 
+    public IIncidentReporter? Inner { get; set; }
+
     public Task Raise(TwinState twin, RaiseIncident incident)
     {
         Raised.Enqueue((twin.Address, twin.Building, incident));
-        return Task.CompletedTask;
+        return Inner?.Raise(twin, incident) ?? Task.CompletedTask;
     }
 }
 

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+
+namespace Twin.Twins;
+
+/// <summary>How long a device has to confirm a command, and when the first resend goes.</summary>
+public sealed record CommandTiming(TimeSpan Deadline, TimeSpan FirstResendAfter)
+{
+    public static readonly CommandTiming Default = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+}
+
+/// <summary>
+/// How a twin's state changes: merging telemetry, confirming commands, and the state part of each <see cref="Effect"/>.
+/// Pure. The grain adds what reaches outside (sending commands, opening work orders, raising incidents).
+/// </summary>
+public static class TwinTransitions
+{
+    /// <summary>Any message from the device ends an offline alarm.</summary>
+    public static TwinState Heard(TwinState twin) => twin.HasAlarm("offline") ? twin with { Alarms = twin.Alarms.RemoveAll(a => a.Code == "offline") } : twin;
+
+    /// <summary>Merges telemetry taken at <paramref name="at"/>, unless the twin already holds newer telemetry (then null).</summary>
+    public static TwinState? MergeTelemetry(TwinState twin, ImmutableDictionary<string, FieldValue> fields, DateTimeOffset at) =>
+        twin.ReportedAt is { } reportedAt && at < reportedAt ? null : twin with { Reported = twin.Reported.SetItems(fields), ReportedAt = at };
+
+    /// <summary>Pending commands whose asked-for state the device now reports.</summary>
+    public static IEnumerable<PendingCommand> ConfirmedByReport(TwinState twin) =>
+        twin.Pending.Where(p => !p.ConfirmedBy.IsEmpty && twin.Reported.Contains(p.ConfirmedBy)).ToList();
+
+    /// <summary>The state after one effect. <paramref name="newCommandId"/> names a command an <see cref="IssueCommand"/> creates.</summary>
+    public static TwinState Apply(TwinState twin, Effect effect, DateTimeOffset now, CommandTiming timing, Func<string> newCommandId, string issuedBy) => effect switch
+    {
+        RaiseAlarm raise => twin with
+        {
+            Alarms = twin.Alarms.RemoveAll(a => a.Code == raise.Code)
+                .Add(new Alarm(raise.Code, raise.Level, raise.Message, twin.Alarms.FirstOrDefault(a => a.Code == raise.Code)?.Since ?? now)),
+        },
+        ClearAlarm clear => twin with { Alarms = twin.Alarms.RemoveAll(a => a.Code == clear.Code) },
+        // A newer command of the same name replaces one still on its way (a lamp asked for 30 %, then 100 %).
+        IssueCommand issue => twin with
+        {
+            Pending = twin.Pending.RemoveAll(p => p.Command == issue.Command).Add(new PendingCommand(
+                newCommandId(), issue.Command, issue.Args, issue.Reason, issue.ConfirmedBy,
+                now, now + timing.Deadline, 1, now + timing.FirstResendAfter, issuedBy)),
+        },
+        WithdrawCommand withdraw => twin with { Pending = twin.Pending.RemoveAll(p => p.Command == withdraw.Command) },
+        ChangeSetting setting => twin with { Settings = twin.Settings.SetItem(setting.Name, setting.Value) },
+        Remember remember => twin with { Memory = remember.Memory },
+        RecordReported recorded => twin with { Reported = twin.Reported.SetItem(recorded.Name, recorded.Value) },
+        _ => twin,
+    };
+}
