@@ -41,6 +41,6 @@ static partial class Log
     [LoggerMessage(2013, LogLevel.Information, "Loaded topology {Path}: community {Community} with {Twins} twins")]
     public static partial void TopologyLoaded(ILogger logger, string path, string community, int twins);
 
-    [LoggerMessage(2014, LogLevel.Warning, "Incident {Type} triggered by {Twin} (building {Building}): {Description}")]
-    public static partial void IncidentPending(ILogger logger, string type, string twin, string building, string description);
+    [LoggerMessage(2015, LogLevel.Error, "Ingestion failed on a message from {Topic}; it was dead-lettered")]
+    public static partial void HandleFailed(ILogger logger, Exception exception, string topic);
 }

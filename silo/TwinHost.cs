@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry.Metrics;
+using Twin.Incidents;
 using Twin.Silo.Http;
 using Twin.Silo.Mqtt;
 using Twin.Silo.Security;
@@ -26,6 +27,7 @@ public static class TwinHost
         services.AddOptions<TwinOptions>().BindConfiguration(TwinOptions.Section);
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section);
+        services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
         services.AddSingleton(TimeProvider.System);
 
         builder.UseOrleans(silo =>
@@ -34,6 +36,7 @@ public static class TwinHost
                 siloPort: configuration.GetValue("Twin:Silo:Port", 11111),
                 gatewayPort: configuration.GetValue("Twin:Silo:GatewayPort", 30000));
             silo.AddMemoryGrainStorage(TwinStorage.Name);
+            silo.UseInMemoryReminderService();
         });
 
         services.AddSingleton<TwinMetrics>();
@@ -42,9 +45,10 @@ public static class TwinHost
         services.AddSingleton<TwinChangeFeed>();
         services.AddSingleton<TwinServices>();
         services.AddSingleton<ITwinOutput, TwinOutput>();
-        services.AddSingleton<IIncidentReporter, LoggingIncidentReporter>();
+        services.AddSingleton<IIncidentReporter, DeskIncidentReporter>();
         services.AddSingleton(AdminToken.FromEnvironment(configuration["TWIN_ADMIN_TOKEN"]));
         services.AddSingleton<PartyRegistry>();
+        services.AddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<PartyRegistry>());
         services.AddSingleton<Provisioner>();
         services.AddSingleton<DeadLetters>();
 
@@ -82,6 +86,7 @@ public static class TwinHost
         app.MapCommunities();
         app.MapStream();
         app.MapWorkOrders();
+        app.MapIncidents();
         app.MapProvisioning();
         return app;
     }

@@ -33,4 +33,19 @@ static partial class Log
 
     [LoggerMessage(1010, LogLevel.Error, "{Twin}: could not carry out {Effect}")]
     public static partial void EffectFailed(ILogger logger, Exception exception, string twin, string effect);
+
+    [LoggerMessage(1011, LogLevel.Warning, "{Incident}: {Type} incident opened at {Place}: {Description}")]
+    public static partial void IncidentOpened(ILogger logger, string incident, string type, string place, string description);
+
+    [LoggerMessage(1012, LogLevel.Information, "{Incident}: closed by {By}")]
+    public static partial void IncidentClosed(ILogger logger, string incident, string by);
+
+    [LoggerMessage(1013, LogLevel.Warning, "{Incident}: task {Task} ({Role}) missed its deadline; escalated to {To}")]
+    public static partial void TaskEscalated(ILogger logger, string incident, string task, string role, string to);
+
+    [LoggerMessage(1014, LogLevel.Error, "Could not raise a {Type} incident at {Place}: {Description}")]
+    public static partial void IncidentTriggerFailed(ILogger logger, Exception exception, string type, string place, string description);
+
+    [LoggerMessage(1015, LogLevel.Information, "{Twin}: command {Command} ({CommandId}) withdrawn: {Reason}")]
+    public static partial void CommandWithdrawn(ILogger logger, string twin, string command, string commandId, string reason);
 }

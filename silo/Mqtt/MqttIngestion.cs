@@ -118,6 +118,12 @@ public sealed class MqttIngestion : BackgroundService
                 // Not acknowledged: the broker redelivers it to this session after the restart.
                 continue;
             }
+            catch (Exception e)
+            {
+                // Whatever went wrong with one message, the lane goes on: the message is dead-lettered, not lost.
+                Log.HandleFailed(logger, e, item.Topic);
+                deadLetters.Send(item.Topic, item.Payload, new Rejection(Rejection.Unapplied, $"the silo failed on this message: {e.Message}"));
+            }
             await Acknowledge(item.Args);
         }
     }

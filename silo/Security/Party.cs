@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using Twin.Incidents;
 using Twin.Topology;
 
 namespace Twin.Silo.Security;
@@ -17,7 +18,7 @@ public sealed record Party(string Id, string Role, string Name, ImmutableArray<s
 /// Bearer tokens → parties. Only SHA-256 hashes are held (the topology never stores a token); a presented token is
 /// hashed and compared in constant time.
 /// </summary>
-public sealed class PartyRegistry
+public sealed class PartyRegistry : IPartyDirectory
 {
     ImmutableDictionary<string, Party> byTokenHash = ImmutableDictionary<string, Party>.Empty;
 
@@ -34,6 +35,11 @@ public sealed class PartyRegistry
         // a hash they cannot steer, never about the token itself.
         return byTokenHash.GetValueOrDefault(Hash(token));
     }
+
+    public IReadOnlyList<string> PartiesFor(string role, string? building) =>
+        byTokenHash.Values
+            .Where(p => p.Role == role && (role != "grid" || building is null || p.Buildings.IsEmpty || p.Buildings.Contains(building)))
+            .Select(p => p.Id).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Adds or replaces the parties of a topology document. Returns how many were added or changed.</summary>
     public int Merge(IEnumerable<PartySpec> parties)

@@ -1,10 +1,22 @@
+using System.Collections.Immutable;
 using System.Threading.Channels;
+using Twin.Incidents;
 using Twin.Twins;
 
 namespace Twin.Silo.Streaming;
 
+/// <summary>One change on the live stream: its SSE event name, what it is about, and the JSON it carries.</summary>
+public sealed record LiveEvent(string Event, string Kind, string? Building, ImmutableArray<string> Covers, object Data)
+{
+    public static LiveEvent Of(TwinView view) => new("twin", view.Kind, view.Kind == TwinKinds.Building ? view.Id : view.Building, view.Covers, view);
+
+    public static LiveEvent Of(IncidentView incident) => new("incident", TwinKinds.Incident, incident.Building, [], incident);
+
+    public bool IsIn(string building) => Building == building || Covers.Contains(building);
+}
+
 /// <summary>
-/// Fans twin changes out to the live streams (SSE) of this silo. Each subscriber has its own bounded queue; a client
+/// Fans twin and incident changes out to the live streams (SSE) of this silo. Each subscriber has its own bounded queue; a client
 /// too slow to keep up loses its oldest events rather than slowing the twins, and the loss is counted.
 /// </summary>
 public sealed class TwinChangeFeed(StreamMetrics metrics)
@@ -15,20 +27,20 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
 
     public int SubscriberCount => subscribers.Items.Length;
 
-    public void Publish(TwinView view)
+    public void Publish(LiveEvent change)
     {
         foreach (var subscriber in subscribers.Items)
         {
-            if (!subscriber.Filter(view))
+            if (!subscriber.Filter(change))
                 continue;
-            if (!subscriber.Queue.Writer.TryWrite(view))
+            if (!subscriber.Queue.Writer.TryWrite(change))
                 metrics.Dropped();
         }
     }
 
-    public async IAsyncEnumerable<TwinView> Subscribe(Func<TwinView, bool> filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LiveEvent> Subscribe(Func<LiveEvent, bool> filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var subscriber = new Subscriber(filter, Channel.CreateBounded<TwinView>(new BoundedChannelOptions(QueuePerSubscriber)
+        var subscriber = new Subscriber(filter, Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(QueuePerSubscriber)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
@@ -49,7 +61,7 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
         }
     }
 
-    sealed record Subscriber(Func<TwinView, bool> Filter, Channel<TwinView> Queue);
+    sealed record Subscriber(Func<LiveEvent, bool> Filter, Channel<LiveEvent> Queue);
 
     sealed record ImmutableSubscribers(Subscriber[] Items)
     {

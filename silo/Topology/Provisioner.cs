@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Twin.Communities;
+using Twin.Incidents;
 using Twin.Silo.Security;
 using Twin.Topology;
 using Twin.Twins;
@@ -19,13 +20,15 @@ public sealed class Provisioner(IGrainFactory grains, PartyRegistry parties, ILo
     public async Task<ProvisionReport> Apply(TopologyDocument document, CancellationToken cancellationToken)
     {
         var plan = TopologyPlan.From(document, Community, knownBuildings.Keys.ToHashSet());
-        if (!plan.IsValid)
-            return new ProvisionReport(plan.Community, [], [], 0, 0, plan.Problems);
+        var playbooks = Playbooks.WithOverrides(document.Playbooks, out var playbookProblems);
+        if (!plan.IsValid || playbookProblems.Count > 0)
+            return new ProvisionReport(plan.Community, [], [], 0, 0, [.. plan.Problems, .. playbookProblems]);
         if (Community is not null && plan.Community != Community)
             return new ProvisionReport(plan.Community, [], [], 0, 0,
                 [$"this silo serves community '{Community}'; a document for '{plan.Community}' belongs to another deployment"]);
 
         await grains.GetCommunity(plan.Community).Define(plan.CommunityName, plan.Buildings);
+        var firstLoad = Community is null;
         Community = plan.Community;
         foreach (var building in plan.Buildings)
             knownBuildings.TryAdd(building, 0);
@@ -44,6 +47,9 @@ public sealed class Provisioner(IGrainFactory grains, PartyRegistry parties, ILo
                 }
             });
         var partiesChanged = parties.Merge(document.Parties);
+        // The first document sets every playbook (defaults plus its overrides); later ones change only what they name.
+        if (firstLoad || document.Playbooks.Count > 0)
+            await grains.GetIncidentDesk(plan.Community).SetPlaybooks(playbooks);
         Log.Provisioned(logger, plan.Community, added.Count, changed.Count, unchanged, partiesChanged);
         return new ProvisionReport(plan.Community, [.. added.Order(StringComparer.Ordinal)], [.. changed.Order(StringComparer.Ordinal)], unchanged, partiesChanged, []);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Twin.Incidents;
 using Twin.Silo.Mqtt;
 using Twin.Silo.Streaming;
 using Twin.Twins;
@@ -11,22 +12,15 @@ public sealed class TwinOutput(MqttOutbox outbox, TwinChangeFeed feed) : ITwinOu
     public void StateChanged(TwinView view)
     {
         outbox.Publish(Topics.State(view.Address), JsonSerializer.SerializeToUtf8Bytes(view, TwinJson.Options), retain: true, "state");
-        feed.Publish(view);
+        feed.Publish(LiveEvent.Of(view));
+    }
+
+    public void IncidentChanged(IncidentView incident)
+    {
+        outbox.Publish(Topics.State(new TwinId(TwinKinds.Incident, incident.Id)), JsonSerializer.SerializeToUtf8Bytes(incident, TwinJson.Options), retain: true, "incident");
+        feed.Publish(LiveEvent.Of(incident));
     }
 
     public void SendCommand(TwinId twin, CommandMessage command) =>
         outbox.Publish(Topics.Command(twin), JsonSerializer.SerializeToUtf8Bytes(command, TwinJson.Options), retain: false, "command");
-}
-
-/// <summary>
-/// Until the incident workflow lands, a rule's incident trigger is logged for operators and counted (twin.incidents.triggered);
-/// the triggering twin carries the alarm.
-/// </summary>
-public sealed class LoggingIncidentReporter(ILogger<LoggingIncidentReporter> logger) : IIncidentReporter
-{
-    public Task Raise(TwinState twin, RaiseIncident incident)
-    {
-        Log.IncidentPending(logger, incident.Type, twin.Address.ToString(), twin.Building ?? string.Join(",", twin.Covers), incident.Description);
-        return Task.CompletedTask;
-    }
 }

@@ -12,8 +12,9 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
 {
     readonly Dictionary<string, TwinSummary> twins = [];
 
-    public async Task Define(string name, ImmutableArray<string> buildings)
+    public async Task Define(string? name, ImmutableArray<string> buildings)
     {
+        name ??= state.State.Defined ? state.State.Name : this.GetPrimaryKeyString();
         var merged = state.State.Buildings.Union(buildings).Order(StringComparer.Ordinal).ToImmutableArray();
         if (state.State.Defined && state.State.Name == name && merged.SequenceEqual(state.State.Buildings))
             return;

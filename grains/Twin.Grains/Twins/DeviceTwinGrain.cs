@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Twin.Communities;
+using Twin.Incidents;
 using Twin.Schema;
 using Twin.WorkOrders;
 
@@ -99,22 +100,20 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
 
         var now = Now;
         var outcome = ApplyOutcome.Applied;
-        store.State = State with { LastSeq = message.Seq ?? State.LastSeq, LastMessageAt = now };
+        store.State = TwinTransitions.Heard(State) with { LastSeq = message.Seq ?? State.LastSeq, LastMessageAt = now };
         var effects = new List<Effect>();
-        if (State.HasAlarm("offline"))
-            effects.Add(new ClearAlarm("offline"));
 
         if (message.Channel == MessageChannel.Telemetry)
         {
-            var at = message.Timestamp ?? now;
-            if (State.ReportedAt is { } reportedAt && at < reportedAt)
-                outcome = ApplyOutcome.Stale;
-            else
+            if (TwinTransitions.MergeTelemetry(State, message.Fields, message.Timestamp ?? now) is { } merged)
             {
-                store.State = State with { Reported = State.Reported.SetItems(message.Fields), ReportedAt = at };
-                ConfirmByReportedState();
+                store.State = merged;
+                foreach (var confirmed in TwinTransitions.ConfirmedByReport(State))
+                    Confirm(confirmed, "reported state");
                 effects.AddRange(rules.OnTelemetry(State, now));
             }
+            else
+                outcome = ApplyOutcome.Stale;
         }
         else if (message.EventType == KindSchema.CommandAck.Type)
             Acknowledge(message.Fields);
@@ -156,7 +155,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             effects = [new IssueCommand(command, args, reason ?? $"requested by {issuedBy}", rules.ConfirmationOf(command, args))];
 
         var pendingBefore = State.Pending.Select(p => p.Id).ToHashSet();
-        await CarryOut(effects, issuedBy, reason);
+        await CarryOut(effects, issuedBy);
         await Commit();
         var issued = State.Pending.FirstOrDefault(p => !pendingBefore.Contains(p.Id));
         return issued is null
@@ -172,47 +171,45 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         await Commit();
     }
 
-    async Task CarryOut(IEnumerable<Effect> effects, string by, string? reason = null)
+    async Task CarryOut(IEnumerable<Effect> effects, string by)
     {
         var now = Now;
+        var timing = new CommandTiming(services.Commands.Deadline, services.Commands.FirstResendAfter);
         foreach (var effect in effects)
         {
+            var before = State;
+            store.State = TwinTransitions.Apply(State, effect, now, timing, CommandIds.New, by);
             switch (effect)
             {
-                case RaiseAlarm raise:
-                    var existing = State.Alarms.FirstOrDefault(a => a.Code == raise.Code);
-                    var alarm = new Alarm(raise.Code, raise.Level, raise.Message, existing?.Since ?? now);
-                    store.State = State with { Alarms = existing is null ? State.Alarms.Add(alarm) : State.Alarms.Replace(existing, alarm) };
-                    if (existing is null)
-                    {
-                        services.Metrics.AlarmRaised(rules.Kind, raise.Code);
-                        Log.AlarmRaised(logger, Address, raise.Code, raise.Message);
-                    }
+                case RaiseAlarm raise when !before.HasAlarm(raise.Code):
+                    services.Metrics.AlarmRaised(rules.Kind, raise.Code);
+                    Log.AlarmRaised(logger, Address, raise.Code, raise.Message);
                     break;
 
-                case ClearAlarm clear when State.HasAlarm(clear.Code):
-                    store.State = State with { Alarms = State.Alarms.RemoveAll(a => a.Code == clear.Code) };
+                case ClearAlarm clear when before.HasAlarm(clear.Code):
                     Log.AlarmCleared(logger, Address, clear.Code);
                     break;
 
                 case IssueCommand issue:
-                    Issue(issue, by, now);
+                    foreach (var replaced in before.Pending.Where(p => p.Command == issue.Command))
+                        TellIssuer(replaced, ok: false, $"replaced by a newer {issue.Command} before the device confirmed it");
+                    Send(State.Pending[^1]);
                     break;
 
-                case ChangeSetting setting:
-                    store.State = State with { Settings = State.Settings.SetItem(setting.Name, setting.Value) };
-                    break;
-
-                case Remember remember:
-                    store.State = State with { Memory = remember.Memory };
-                    break;
-
-                case RecordReported recorded:
-                    store.State = State with { Reported = State.Reported.SetItem(recorded.Name, recorded.Value) };
+                case WithdrawCommand withdraw:
+                    foreach (var withdrawn in before.Pending.Where(p => p.Command == withdraw.Command))
+                    {
+                        Log.CommandWithdrawn(logger, Address, withdrawn.Command, withdrawn.Id, withdraw.Reason);
+                        TellIssuer(withdrawn, ok: true, $"no longer needed: {withdraw.Reason}");
+                    }
                     break;
 
                 case OpenWorkOrder order:
                     await TryCarryOut(effect, () => OpenWorkOrder(order, now));
+                    break;
+
+                case CheckedIn checkedIn when State.Community.Length > 0:
+                    GrainFactory.GetIncidentDesk(State.Community).HouseholdCheckedIn(State.Id, State.Building, checkedIn.Status).Ignore();
                     break;
 
                 case RaiseIncident incident:
@@ -222,7 +219,6 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
                     break;
             }
         }
-        _ = reason;
     }
 
     /// <summary>A failing neighbour (work orders, incidents) must not stop the twin from applying what its device said.</summary>
@@ -247,23 +243,12 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         Log.WorkOrderOpened(logger, Address, view.Id, order.Topic, order.Summary);
     }
 
-    void Issue(IssueCommand issue, string by, DateTimeOffset now)
+    void Send(PendingCommand pending)
     {
-        var options = services.Commands;
-        var pending = new PendingCommand(CommandIds.New(), issue.Command, issue.Args, issue.Reason, issue.ConfirmedBy,
-            now, now + options.Deadline, 1, now + options.FirstResendAfter, by);
-        // A newer command of the same name replaces one still on its way (a lamp asked for 30 %, then 100 %).
-        store.State = State with { Pending = State.Pending.RemoveAll(p => p.Command == issue.Command).Add(pending) };
         services.Output.SendCommand(State.Address, CommandMessage.From(pending));
         services.Metrics.CommandSent(rules.Kind);
-        Log.CommandSent(logger, Address, issue.Command, pending.Id, issue.Reason);
+        Log.CommandSent(logger, Address, pending.Command, pending.Id, pending.Reason);
         EnsureTimers();
-    }
-
-    void ConfirmByReportedState()
-    {
-        foreach (var pending in State.Pending.Where(p => !p.ConfirmedBy.IsEmpty && State.Reported.Contains(p.ConfirmedBy)))
-            Confirm(pending, "reported state");
     }
 
     void Acknowledge(ImmutableDictionary<string, FieldValue> ack)
@@ -282,6 +267,14 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         store.State = State with { Pending = State.Pending.Remove(pending) };
         services.Metrics.CommandConfirmed(rules.Kind);
         Log.CommandConfirmed(logger, Address, pending.Command, pending.Id, how);
+        TellIssuer(pending, ok: true, $"confirmed by {how}");
+    }
+
+    /// <summary>An incident that sent a command hears how it ended: its timeline records it and a failure becomes a task.</summary>
+    void TellIssuer(PendingCommand pending, bool ok, string detail)
+    {
+        if (pending.IssuedBy is { } issuer && TwinId.TryParse(issuer, out var by) && by.Kind == TwinKinds.Incident)
+            GrainFactory.GetIncident(by.Id).ActionSettled(Address, pending.Id, ok, detail).Ignore();
     }
 
     void Fail(PendingCommand pending, string why)
@@ -294,6 +287,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         };
         services.Metrics.CommandFailed(rules.Kind, why.StartsWith("no confirmation", StringComparison.Ordinal) ? "deadline" : "refused");
         Log.CommandFailed(logger, Address, pending.Command, pending.Id, why);
+        TellIssuer(pending, ok: false, why);
     }
 
     async Task CheckPendingCommands()

@@ -11,6 +11,9 @@ public interface ITwinOutput
     void StateChanged(TwinView view);
 
     void SendCommand(TwinId twin, CommandMessage command);
+
+    /// <summary>Called after every change of an incident, once stored.</summary>
+    void IncidentChanged(Incidents.IncidentView incident);
 }
 
 /// <summary>Where a twin's <see cref="RaiseIncident"/> effects go. The incident workflow plugs in here.</summary>

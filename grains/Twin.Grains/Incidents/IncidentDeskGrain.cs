@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Twin.Twins;
+
+namespace Twin.Incidents;
+
+/// <summary>
+/// The community's incident switchboard. Every trigger of the community passes through this one grain, so two
+/// triggers at the same place — even at the same moment from twins on different silos — open one incident, not two.
+/// </summary>
+public sealed class IncidentDeskGrain(
+    [PersistentState("incidents", TwinStorage.Name)] IPersistentState<IncidentDeskState> store,
+    TimeProvider clock,
+    ILogger<IncidentDeskGrain> logger) : Grain, IIncidentDeskGrain
+{
+    IncidentDeskState State => store.State;
+
+    public async Task<IncidentRaised> Raise(IncidentTrigger trigger)
+    {
+        if (State.Active.TryGetValue(trigger.Key, out var activeId))
+        {
+            await GrainFactory.GetIncident(activeId).Attach(trigger);
+            return new IncidentRaised(activeId, Attached: true);
+        }
+        var id = IncidentIds.New(clock.GetUtcNow());
+        store.State = State with { Active = State.Active.SetItem(trigger.Key, id) };
+        await store.WriteStateAsync();
+        var playbook = State.Playbooks.GetValueOrDefault(trigger.Type) ?? Playbooks.Defaults[trigger.Type];
+        var view = await GrainFactory.GetIncident(id).Open(trigger, playbook);
+        await Changed(view);
+        return new IncidentRaised(id, Attached: false);
+    }
+
+    public async Task Trigger(IncidentTrigger trigger)
+    {
+        try
+        {
+            await Raise(trigger);
+        }
+        catch (Exception e)
+        {
+            Log.IncidentTriggerFailed(logger, e, trigger.Type, trigger.Place, trigger.Description);
+            throw;
+        }
+    }
+
+    public async Task Changed(IncidentView incident)
+    {
+        var items = State.Items;
+        if (items.TryGetValue(incident.Id, out var known) && known.Version > incident.Version)
+            return;
+        var active = State.Active;
+        if (incident.Status != "active")
+            active = active.RemoveRange(active.Where(kv => kv.Value == incident.Id).Select(kv => kv.Key).ToList());
+        store.State = State with { Items = items.SetItem(incident.Id, incident.Summary()), Active = active };
+        await store.WriteStateAsync();
+    }
+
+    public async Task HouseholdCheckedIn(string household, string? building, string status)
+    {
+        var incidents = State.Items.Values.Where(i => i.Status == "active" && i.Building == building).Select(i => i.Id).ToList();
+        foreach (var id in incidents)
+            await GrainFactory.GetIncident(id).Account(household, status, $"household/{household}");
+    }
+
+    public Task<ImmutableArray<IncidentView>> List(string? status) =>
+        Task.FromResult(State.Items.Values.Where(i => status is null || i.Status == status).OrderByDescending(i => i.OpenedAt).ToImmutableArray());
+
+    public async Task SetPlaybooks(ImmutableDictionary<string, Playbook> playbooks)
+    {
+        store.State = State with { Playbooks = playbooks };
+        await store.WriteStateAsync();
+    }
+}
+
+[GenerateSerializer, Alias("twin.incident-desk")]
+public sealed record IncidentDeskState
+{
+    /// <summary>Active incident per place: trigger key (<c>type@place</c>) → incident id.</summary>
+    [Id(0)] public ImmutableDictionary<string, string> Active { get; init; } = ImmutableDictionary<string, string>.Empty;
+    [Id(1)] public ImmutableDictionary<string, IncidentView> Items { get; init; } = ImmutableDictionary<string, IncidentView>.Empty;
+    [Id(2)] public ImmutableDictionary<string, Playbook> Playbooks { get; init; } = ImmutableDictionary<string, Playbook>.Empty;
+}
+
+public static class IncidentIds
+{
+    public static string New(DateTimeOffset now) => $"inc-{now:yyyyMMdd}-{Guid.NewGuid():N}"[..21];
+}
