@@ -46,7 +46,8 @@ public sealed class IncidentGrain(
         var tasks = ImmutableList.CreateBuilder<IncidentTask>();
         foreach (var step in playbook.Tasks)
         {
-            var assigned = parties.PartiesFor(step.Role, trigger.Building);
+            // Whoever a task escalates to is not given it from the start (the street office may share the committee's role).
+            var assigned = parties.PartiesFor(step.Role, trigger.Building).Except(playbook.EscalateTo).ToList();
             var task = NewTask(tasks.Count + 1, step.Role, assigned, step.Title, now, step.AckWithin, household: null);
             tasks.Add(task);
             timeline.Add(new(now, Me, $"task {task.Id} for {Who(task)}: {task.Title} (acknowledge within {step.AckWithin.TotalSeconds:0} s)"));

@@ -150,7 +150,8 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             effects = [new ClearAlarm(code)];
         }
         else if (spec.Target == CommandTarget.Twin)
-            effects = rules.OnTwinCommand(State, command, args, Now);
+            effects = rules.OnTwinCommand(State, command, args, Now)
+                .Select(e => e is IssueCommand issue && reason is not null ? issue with { Reason = $"{reason}: {issue.Reason}" } : e).ToList();
         else
             effects = [new IssueCommand(command, args, reason ?? $"requested by {issuedBy}", rules.ConfirmationOf(command, args))];
 

@@ -1,0 +1,110 @@
+using Twin.Communities;
+using Twin.Incidents;
+using Twin.Tests.Support;
+using Twin.Twins;
+
+namespace Twin.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class IncidentGrainTests(ClusterFixture fixture)
+{
+    /// <summary>A community of its own: one building, one gate, one household, so tests never share devices.</summary>
+    async Task<(string Community, string Building, TwinId Gate, TwinId Household)> NewCommunity()
+    {
+        var community = $"c-{Guid.NewGuid():N}"[..14];
+        var building = $"{community}-B1";
+        var gate = new TwinId(TwinKinds.Gate, $"{community}-G1");
+        var household = new TwinId(TwinKinds.Household, $"{community}-H1");
+        await fixture.Grains.GetCommunity(community).Define("Test", [building]);
+        await fixture.Grains.GetTwin(new TwinId(TwinKinds.Building, building)).Provision(new(new TwinId(TwinKinds.Building, building), community, null, [], Fields.Empty, []));
+        await fixture.Grains.GetTwin(gate).Provision(new(gate, community, null, [], Fields.Empty, []));
+        await fixture.Grains.GetTwin(household).Provision(new(household, community, building, [], Fields.Of(("floor", 3.0)),
+            [new Member("Zhang Wei", "+86 138 0000 4321", ["elderly_alone"])]));
+        // The community index hears from the twins one-way; wait until it lists them.
+        await Eventually.True(async () => (await fixture.Grains.GetCommunity(community).Query(new TwinQuery(null, null, null))).Length == 3, "the community index");
+        return (community, building, gate, household);
+    }
+
+    async Task<IncidentView> Raise(string community, string building, string type = IncidentTypes.Fire)
+    {
+        var raised = await fixture.Grains.GetIncidentDesk(community).Raise(new IncidentTrigger(community, type, building, null, "drill", "admin"));
+        return await Eventually.Get(async () => (await fixture.Grains.GetIncident(raised.Id).GetView())!,
+            v => v.Actions.Count > 0 || v.Households.Total > 0, "the playbook to run");
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_task_escalates_to_the_street_office_then_admin_and_an_acknowledged_one_does_not()
+    {
+        var (community, building, _, _) = await NewCommunity();
+        var incident = await Raise(community, building);
+        var grain = fixture.Grains.GetIncident(incident.Id);
+        Assert.Null((await grain.TaskStep("t2", "ack", "property-party", "property")).Error);
+
+        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        var once = await Eventually.Get(async () => (await grain.GetView())!, v => v.Tasks.Single(t => t.Id == "t1").EscalatedTo.Length == 1, "the first escalation");
+        Assert.Equal(["street-office"], once.Tasks.Single(t => t.Id == "t1").EscalatedTo.ToArray());
+        Assert.Contains(once.Timeline, e => e.What.Contains("t1 (fire (fire-party)) not acknowledged within 60 s: escalated to street-office", StringComparison.Ordinal));
+        Assert.Empty(once.Tasks.Single(t => t.Id == "t2").EscalatedTo);
+
+        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        var twice = await Eventually.Get(async () => (await grain.GetView())!, v => v.Tasks.Single(t => t.Id == "t1").EscalatedTo.Length == 2, "the second escalation");
+        Assert.Equal(["street-office", "admin"], twice.Tasks.Single(t => t.Id == "t1").EscalatedTo.ToArray());
+
+        // The street office, once escalated to, may acknowledge; a party the task never reached may not.
+        Assert.True((await grain.TaskStep("t1", "ack", "police-party", "police")).Forbidden);
+        Assert.Null((await grain.TaskStep("t1", "ack", "street-office", "committee")).Error);
+
+        var report = (await grain.GetReport())!;
+        Assert.Contains(report.MissedDeadlines, m => m.Task == "t1" && m.Times == 2);
+        Assert.DoesNotContain(report.MissedDeadlines, m => m.Task == "t2");
+        Assert.Equal(0, report.SecondsToFirstAckByRole["property"]);
+    }
+
+    [Fact]
+    public async Task A_gate_that_never_confirms_evacuation_lands_on_the_timeline_as_failed_and_becomes_a_task_for_property()
+    {
+        var (community, building, gate, _) = await NewCommunity();
+        var incident = await Raise(community, building);
+        var action = Assert.Single(incident.Actions, a => a.Twin == gate.ToString());
+        Assert.Equal(ActionStatuses.Pending, action.Status);
+        Assert.Contains(ClusterFixture.Output.CommandsTo(gate), c => c.Command == "set_mode" && c.Args.GetText("mode") == "evacuation");
+
+        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        var failed = await Eventually.Get(async () => (await fixture.Grains.GetIncident(incident.Id).GetView())!,
+            v => v.Actions.Any(a => a.Twin == gate.ToString() && a.Status == ActionStatuses.Failed), "the failed gate action");
+        Assert.Contains(failed.Timeline, e => e.Who == gate.ToString() && e.What.StartsWith("FAILED set_mode", StringComparison.Ordinal));
+        Assert.Contains(failed.Tasks, t => t.Role == "property" && t.Title.Contains(gate.ToString(), StringComparison.Ordinal));
+        Assert.Contains((await fixture.Grains.GetTwin(gate).GetView(false))!.Alarms, a => a.Code == "command_failed");
+    }
+
+    [Fact]
+    public async Task A_confirmed_evacuation_and_a_check_in_account_for_the_building_and_closing_restores_the_gate()
+    {
+        var (community, building, gate, household) = await NewCommunity();
+        var incident = await Raise(community, building);
+        Assert.Equal(1, incident.Households.Unaccounted);
+        Assert.Contains(incident.Tasks, t => t.Role == "grid" && t.Household == household.Id && t.Parties.Contains($"grid-{building}"));
+
+        await fixture.Grains.GetTwin(gate).Apply(global::Twin.Schema.DeviceMessage.Telemetry(Fields.Of(("locked", false), ("open", true))));
+        await fixture.Grains.GetTwin(household).Apply(global::Twin.Schema.DeviceMessage.Event("check_in", Fields.Of(("status", "safe"))));
+
+        var accounted = await Eventually.Get(async () => (await fixture.Grains.GetIncident(incident.Id).GetView())!,
+            v => v.Households.Safe == 1 && v.Actions.Any(a => a.Twin == gate.ToString() && a.Status == ActionStatuses.Confirmed), "the check-in and the confirmation");
+        Assert.Contains(accounted.Timeline, e => e.What.StartsWith("every household of the building is accounted for", StringComparison.Ordinal));
+
+        Assert.True((await fixture.Grains.GetIncident(incident.Id).Close("fire-party", "fire")).Forbidden);
+        var closed = await fixture.Grains.GetIncident(incident.Id).Close("committee-party", "committee");
+        Assert.Equal("closed", closed.Incident!.Status);
+        Assert.Contains(ClusterFixture.Output.CommandsTo(gate), c => c.Command == "set_mode" && c.Args.GetText("mode") == "normal");
+
+        var report = (await fixture.Grains.GetIncident(incident.Id).GetReport())!;
+        Assert.Empty(report.HouseholdsNeverAccounted);
+        Assert.NotNull(report.SecondsUntilAllHouseholdsAccounted);
+
+        // A new smoke alarm after the close opens a new incident rather than attaching to the closed one.
+        var again = await fixture.Grains.GetIncidentDesk(community).Raise(new IncidentTrigger(community, IncidentTypes.Fire, building, null, "again", "admin"));
+        Assert.False(again.Attached);
+        Assert.NotEqual(incident.Id, again.Id);
+    }
+}
