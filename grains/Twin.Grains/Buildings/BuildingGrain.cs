@@ -13,6 +13,16 @@ public sealed class BuildingGrain([PersistentState("twin", TwinStorage.Name)] IP
     : DeviceTwinGrain(BuildingRules.Instance, state, services), IBuildingGrain
 {
     readonly Dictionary<string, TwinSummary> members = [];
+    int activeIncidents;
+
+    public async Task ActiveIncidentsChanged(int count)
+    {
+        if (count == activeIncidents)
+            return;
+        activeIncidents = count;
+        if (State.Provisioned)
+            await Commit();
+    }
 
     public async Task MemberChanged(TwinSummary member)
     {
@@ -35,7 +45,7 @@ public sealed class BuildingGrain([PersistentState("twin", TwinStorage.Name)] IP
             households.Count,
             households.Count(h => h.Occupied == true),
             Communities.Rollup.ActiveAlarms(members.Values) + State.Alarms.Count,
-            0);
+            activeIncidents);
     }
 
     static bool SameRollup(BuildingRollup a, BuildingRollup b) =>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Twin.Incidents;
 using Twin.Twins;
 using Twin.WorkOrders;
 
@@ -40,6 +41,7 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
         if (!state.State.Defined)
             return null;
         var openWorkOrders = await GrainFactory.GetWorkOrderBoard(this.GetPrimaryKeyString()).OpenCount();
+        var activeIncidents = await GrainFactory.GetIncidentDesk(this.GetPrimaryKeyString()).ActiveCount();
         var households = twins.Values.Where(t => t.Kind == TwinKinds.Household).ToList();
         return new CommunityOverview(
             this.GetPrimaryKeyString(), state.State.Name,
@@ -48,7 +50,7 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
             households.Count,
             households.Count(h => h.Occupied == true),
             openWorkOrders,
-            0,
+            activeIncidents,
             state.State.Buildings);
     }
 }

@@ -52,9 +52,16 @@ public sealed class IncidentDeskGrain(
         var active = State.Active;
         if (incident.Status != "active")
             active = active.RemoveRange(active.Where(kv => kv.Value == incident.Id).Select(kv => kv.Key).ToList());
+        var wasActive = known?.Status == "active";
         store.State = State with { Items = items.SetItem(incident.Id, incident.Summary()), Active = active };
         await store.WriteStateAsync();
+        if (incident.Building is { } building && wasActive != (incident.Status == "active"))
+            GrainFactory.GetBuilding(building).ActiveIncidentsChanged(ActiveIn(building)).Ignore();
     }
+
+    int ActiveIn(string building) => State.Items.Values.Count(i => i.Status == "active" && i.Building == building);
+
+    public Task<int> ActiveCount() => Task.FromResult(State.Items.Values.Count(i => i.Status == "active"));
 
     public async Task HouseholdCheckedIn(string household, string? building, string status)
     {

@@ -54,6 +54,9 @@ public interface IIncidentDeskGrain : IGrainWithStringKey
     [Alias("checked-in"), OneWay]
     Task HouseholdCheckedIn(string household, string? building, string status);
 
+    [Alias("active-count"), ReadOnly]
+    Task<int> ActiveCount();
+
     [Alias("list"), ReadOnly]
     Task<ImmutableArray<IncidentView>> List(string? status);
 

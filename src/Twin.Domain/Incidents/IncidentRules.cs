@@ -43,10 +43,10 @@ public static class IncidentRules
     public static IncidentReport Report(IncidentState s, DateTimeOffset now)
     {
         var firstAckByRole = s.Tasks
-            .Where(t => t.AcknowledgedAt is not null && t.Household is null)
+            .Where(t => t.AcknowledgedAt is not null)
             .GroupBy(t => t.Role)
             .ToImmutableDictionary(g => g.Key, g => (g.Min(t => t.AcknowledgedAt)!.Value - s.OpenedAt).TotalSeconds);
-        var unacknowledgedRoles = s.Tasks.Where(t => t.Household is null).Select(t => t.Role).Distinct()
+        var unacknowledgedRoles = s.Tasks.Select(t => t.Role).Distinct()
             .Where(r => !firstAckByRole.ContainsKey(r)).ToImmutableArray();
         var missed = s.Tasks.Where(t => t.MissedDeadlines > 0)
             .Select(t => new MissedDeadline(t.Id, t.Role, t.Title, t.MissedDeadlines, t.EscalatedTo)).ToImmutableList();

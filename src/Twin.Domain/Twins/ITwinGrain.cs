@@ -33,6 +33,9 @@ public interface IBuildingGrain : ITwinGrain
 {
     [Alias("member-changed")]
     Task MemberChanged(TwinSummary member);
+
+    [Alias("incidents-changed"), OneWay]
+    Task ActiveIncidentsChanged(int count);
 }
 
 public static class TwinGrains

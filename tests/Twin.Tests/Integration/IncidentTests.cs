@@ -81,8 +81,19 @@ public sealed class IncidentTests(SiloFixture silo)
         var second = await silo.NewTwin("household", building: "B7");
         await using var device = await silo.Device();
 
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var stream = silo.Client(SiloFixture.AdminToken);
+        stream.Timeout = Timeout.InfiniteTimeSpan;
+        using var response = await stream.GetAsync("/api/stream?building=B7&kind=incident", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+
         await device.Publish($"twin/household/{first}/event", new { type = "smoke_alarm" });
         await device.Publish($"twin/household/{second}/event", new { type = "smoke_alarm" });
+
+        Assert.Equal("event: incident", await events.ReadLineAsync(cancel.Token));
+        var data = JsonDocument.Parse((await events.ReadLineAsync(cancel.Token))!["data:".Length..]).RootElement;
+        Assert.Equal("fire", data.GetProperty("type").GetString());
+        Assert.Equal("B7", data.GetProperty("building").GetString());
 
         var fires = await Eventually.Get(async () => (await silo.Http.GetFromJsonAsync<JsonElement>("/api/incidents?status=active")).GetProperty("items")
                 .EnumerateArray().Where(i => i.GetProperty("building").GetString() == "B7" && i.GetProperty("type").GetString() == "fire").ToList(),
@@ -95,8 +106,14 @@ public sealed class IncidentTests(SiloFixture silo)
         var attached = opener == first ? second : first;
         Assert.Contains(opener, incident.GetProperty("description").GetString());
         Assert.Contains(incident.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("what").GetString()!.Contains(attached, StringComparison.Ordinal));
+        await Eventually.Get(() => silo.GetTwin("building", "B7"), b => b.GetProperty("rollup").GetProperty("activeIncidents").GetInt32() == 1,
+            "the building to count its active incident");
+        Assert.True((await silo.Http.GetFromJsonAsync<JsonElement>("/api/communities/sunrise")).GetProperty("activeIncidents").GetInt32() >= 1);
+
         using var committee = silo.Client("demo-committee");
         await committee.PostAsync($"/api/incidents/{incident.GetProperty("id").GetString()}/close", null);
+        await Eventually.Get(() => silo.GetTwin("building", "B7"), b => b.GetProperty("rollup").GetProperty("activeIncidents").GetInt32() == 0,
+            "the building to count no active incident after the close");
     }
 
     [Theory]
