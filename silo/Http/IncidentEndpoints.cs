@@ -119,13 +119,13 @@ public static class IncidentEndpoints
 
     static Results<Ok<IncidentView>, ProblemHttpResult> ToResult(IncidentOutcome outcome) => outcome switch
     {
-        { NotFound: true } => Problems.NotFound(Sentence(outcome.Error!)),
-        { Forbidden: true } => TypedResults.Problem(Sentence(outcome.Error!), statusCode: 403, title: "Not allowed for this party"),
-        { Error: { } error } => Problems.Conflict(Sentence(error)),
+        { NotFound: true } => Problems.NotFound(Problems.Sentence(outcome.Error!)),
+        { Forbidden: true } => TypedResults.Problem(Problems.Sentence(outcome.Error!), statusCode: 403, title: "Not allowed for this party"),
+        { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
         _ => TypedResults.Ok(outcome.Incident!),
     };
 
-    static string Sentence(string text) => $"{char.ToUpperInvariant(text[0])}{text[1..]}.";
+    static string Sentence(string text) => Problems.Sentence(text);
 }
 
 public sealed record RaiseRequest(string? Type, string? Building, string? Twin, string? Description);

@@ -13,6 +13,9 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable(string detail) => TypedResults.Problem(detail, statusCode: 503, title: "Not ready");
 
+    /// <summary>A grain's reason ("the work order is already done") as the sentence a problem's detail gives.</summary>
+    public static string Sentence(string reason) => $"{char.ToUpperInvariant(reason[0])}{reason[1..]}{(reason.EndsWith('.') ? "" : ".")}";
+
     /// <summary>Checks a twin address from a URL: unknown kinds are 404, ids outside the id pattern are 400.</summary>
     public static ProblemHttpResult? CheckTwin(string kind, string id, out TwinId twin)
     {

@@ -63,7 +63,7 @@ public static class TwinEndpoints
         var argsElement = request.Args is { ValueKind: JsonValueKind.Object } o ? o : JsonDocument.Parse("{}").RootElement;
         var args = MessageParser.ReadFields(spec.Args, argsElement, $"command \"{spec.Name}\"", out var rejection);
         if (rejection is not null)
-            return Problems.BadRequest($"{char.ToUpperInvariant(rejection.Reason[0])}{rejection.Reason[1..]}.");
+            return Problems.BadRequest(Problems.Sentence(rejection.Reason));
         if (request.Reason is { Length: > 256 })
             return Problems.BadRequest("\"reason\" is at most 256 characters.");
 
@@ -71,7 +71,7 @@ public static class TwinEndpoints
         if (!outcome.Found)
             return Problems.NotFound($"No {kind} '{id}' is provisioned.");
         if (outcome.Error is { } error)
-            return Problems.Conflict($"{char.ToUpperInvariant(error[0])}{error[1..]}.");
+            return Problems.Conflict(Problems.Sentence(error));
         var accepted = new CommandAccepted(outcome.CommandId, spec.Name, outcome.Status);
         return outcome.CommandId is null
             ? TypedResults.Ok(accepted)

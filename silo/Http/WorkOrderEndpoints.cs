@@ -52,7 +52,7 @@ public static class WorkOrderEndpoints
         if (outcome.NotFound)
             return Problems.NotFound($"No work order '{id}'.");
         if (outcome.Error is { } error)
-            return Problems.Conflict($"{char.ToUpperInvariant(error[0])}{error[1..]}.");
+            return Problems.Conflict(Problems.Sentence(error));
         return TypedResults.Ok(outcome.WorkOrder!);
     }
 }

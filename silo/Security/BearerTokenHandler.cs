@@ -46,21 +46,21 @@ public sealed class BearerTokenHandler(
         await Problem(StatusCodes.Status401Unauthorized, "Authentication required",
             failure is null
                 ? "Send 'Authorization: Bearer <token>'. The admin token is TWIN_ADMIN_TOKEN (printed by the silo at start when generated)."
-                : $"{char.ToUpperInvariant(failure[0])}{failure[1..]}.");
+                : Http.Problems.Sentence(failure));
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problem(StatusCodes.Status403Forbidden, "Not allowed for this party",
             $"The party '{Context.CurrentParty()?.Id}' (role {Context.CurrentParty()?.Role}) may not use {Request.Method} {Request.Path}.");
 
-    Task Problem(int status, string title, string detail)
+    async Task Problem(int status, string title, string detail)
     {
         Response.StatusCode = status;
-        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+        var context = new ProblemDetailsContext { HttpContext = Context, ProblemDetails = { Status = status, Title = title, Detail = detail } };
+        // The problem writer declines clients that accept no JSON (an SSE client sends Accept: text/event-stream);
+        // they still get the problem, as problem+json.
+        if (!await Context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(context))
+            await Response.WriteAsJsonAsync(context.ProblemDetails, TwinJson.Options, "application/problem+json");
     }
 }
 

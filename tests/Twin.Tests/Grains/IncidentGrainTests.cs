@@ -40,14 +40,18 @@ public sealed class IncidentGrainTests(ClusterFixture fixture)
         var grain = fixture.Grains.GetIncident(incident.Id);
         Assert.Null((await grain.TaskStep("t2", "ack", "property-party", "property")).Error);
 
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        var once = await Eventually.Get(async () => (await grain.GetView())!, v => v.Tasks.Single(t => t.Id == "t1").EscalatedTo.Length == 1, "the first escalation");
+        var waited = await ClusterFixture.AdvanceUntil(async () => (await grain.GetView())!.Tasks.Single(t => t.Id == "t1").EscalatedTo.Length == 1,
+            "the first escalation", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500));
+        Assert.InRange(waited.TotalSeconds, 60, 61);
+        var once = (await grain.GetView())!;
         Assert.Equal(["street-office"], once.Tasks.Single(t => t.Id == "t1").EscalatedTo.ToArray());
         Assert.Contains(once.Timeline, e => e.What.Contains("t1 (fire (fire-party)) not acknowledged within 60 s: escalated to street-office", StringComparison.Ordinal));
         Assert.Empty(once.Tasks.Single(t => t.Id == "t2").EscalatedTo);
 
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        var twice = await Eventually.Get(async () => (await grain.GetView())!, v => v.Tasks.Single(t => t.Id == "t1").EscalatedTo.Length == 2, "the second escalation");
+        waited = await ClusterFixture.AdvanceUntil(async () => (await grain.GetView())!.Tasks.Single(t => t.Id == "t1").EscalatedTo.Length == 2,
+            "the second escalation", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500));
+        Assert.InRange(waited.TotalSeconds, 59, 61);
+        var twice = (await grain.GetView())!;
         Assert.Equal(["street-office", "admin"], twice.Tasks.Single(t => t.Id == "t1").EscalatedTo.ToArray());
 
         // The street office, once escalated to, may acknowledge; a party the task never reached may not.
@@ -69,10 +73,9 @@ public sealed class IncidentGrainTests(ClusterFixture fixture)
         Assert.Equal(ActionStatuses.Pending, action.Status);
         Assert.Contains(ClusterFixture.Output.CommandsTo(gate), c => c.Command == "set_mode" && c.Args.GetText("mode") == "evacuation");
 
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(31));
-
-        var failed = await Eventually.Get(async () => (await fixture.Grains.GetIncident(incident.Id).GetView())!,
-            v => v.Actions.Any(a => a.Twin == gate.ToString() && a.Status == ActionStatuses.Failed), "the failed gate action");
+        await ClusterFixture.AdvanceUntil(async () => (await fixture.Grains.GetIncident(incident.Id).GetView())!
+            .Actions.Any(a => a.Twin == gate.ToString() && a.Status == ActionStatuses.Failed), "the failed gate action", TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(500));
+        var failed = (await fixture.Grains.GetIncident(incident.Id).GetView())!;
         Assert.Contains(failed.Timeline, e => e.Who == gate.ToString() && e.What.StartsWith("FAILED set_mode", StringComparison.Ordinal));
         Assert.Contains(failed.Tasks, t => t.Role == "property" && t.Title.Contains(gate.ToString(), StringComparison.Ordinal));
         Assert.Contains((await fixture.Grains.GetTwin(gate).GetView(false))!.Alarms, a => a.Code == "command_failed");

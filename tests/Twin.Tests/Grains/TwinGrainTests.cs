@@ -64,15 +64,17 @@ public sealed class TwinGrainTests(ClusterFixture fixture)
         Assert.Equal("pending", outcome.Status);
         Assert.Single(ClusterFixture.Output.CommandsTo(lamp));
 
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(2));
-        await Eventually.True(() => Task.FromResult(ClusterFixture.Output.CommandsTo(lamp).Count == 2), "the first resend");
-
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(4));
-        await Eventually.True(() => Task.FromResult(ClusterFixture.Output.CommandsTo(lamp).Count == 3), "the second resend, 4 s after the first");
+        int Sent() => ClusterFixture.Output.CommandsTo(lamp).Count;
+        var first = await ClusterFixture.AdvanceUntil(() => Sent() == 2, "the first resend", TimeSpan.FromSeconds(5));
+        var second = await ClusterFixture.AdvanceUntil(() => Sent() == 3, "the second resend", TimeSpan.FromSeconds(10));
+        Assert.InRange(first.TotalSeconds, 2.0, 2.5);
+        Assert.InRange(second.TotalSeconds, 4.0, 4.5);
         Assert.All(ClusterFixture.Output.CommandsTo(lamp), c => Assert.Equal(outcome.CommandId, c.Id));
 
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(25));
-        var failed = await Eventually.Get(() => Twin(lamp).GetView(false), v => v!.Alarms.Any(a => a.Code == "command_failed"), "command_failed");
+        await ClusterFixture.AdvanceUntil(async () => (await Twin(lamp).GetView(false))!.Alarms.Any(a => a.Code == "command_failed"),
+            "command_failed", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        var failed = await Twin(lamp).GetView(false);
+        Assert.InRange(Sent(), 5, 6);
         Assert.Empty(failed!.Desired.Pending);
         Assert.Equal("alarm", failed.Status);
     }
@@ -84,8 +86,10 @@ public sealed class TwinGrainTests(ClusterFixture fixture)
         await Twin(camera).Provision(Provision(camera, null, "B1"));
         await Twin(camera).Apply(DeviceMessage.Telemetry(Fields.Of(("online", true))));
 
-        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        var offline = await Eventually.Get(() => Twin(camera).GetView(false), v => v!.Status == "offline", "the camera to go offline", TimeSpan.FromSeconds(15));
+        var silence = await ClusterFixture.AdvanceUntil(async () => (await Twin(camera).GetView(false))!.Status == "offline",
+            "the camera to go offline", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500));
+        Assert.InRange(silence.TotalSeconds, 60, 66);
+        var offline = await Twin(camera).GetView(false);
         Assert.Contains(offline!.Alarms, a => a.Code == "offline");
 
         await Twin(camera).Apply(DeviceMessage.Telemetry(Fields.Of(("recording", true))));

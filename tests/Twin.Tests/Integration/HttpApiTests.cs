@@ -24,6 +24,15 @@ public sealed class HttpApiTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task A_stream_client_without_a_token_gets_401_problem_not_an_error()
+    {
+        using var anonymous = silo.Client(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/stream");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        await AssertProblem(await anonymous.SendAsync(request), HttpStatusCode.Unauthorized, "Bearer");
+    }
+
+    [Fact]
     public async Task Requests_with_an_unknown_token_get_401_problem()
     {
         using var stranger = silo.Client("not-a-token");
@@ -135,6 +144,7 @@ public sealed class HttpApiTests(SiloFixture silo)
         Assert.Equal("ready", health.GetProperty("status").GetString());
         var metrics = await anonymous.GetStringAsync("/metrics");
         Assert.Contains("twin_active", metrics);
-        Assert.Contains("twin_ingest", metrics);
+        Assert.Contains("twin_mqtt_published_total", metrics);
+        Assert.Contains("twin_state_changes_total", metrics);
     }
 }

@@ -18,6 +18,29 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>
+    /// Moves the fake clock forward in small steps, letting the grains' timers run between steps, until
+    /// <paramref name="done"/> holds. Returns how much time passed. (Grain timers run on the fake clock; one big jump
+    /// would let a timer skip the ticks that fall while its previous callback still runs.)
+    /// </summary>
+    public static async Task<TimeSpan> AdvanceUntil(Func<Task<bool>> done, string what, TimeSpan max, TimeSpan? step = null)
+    {
+        var by = step ?? TimeSpan.FromMilliseconds(100);
+        var advanced = TimeSpan.Zero;
+        while (!await done())
+        {
+            if (advanced >= max)
+                throw new TimeoutException($"{what} did not happen within {max.TotalSeconds} s of fake time");
+            Clock.Advance(by);
+            advanced += by;
+            await Task.Delay(5);
+        }
+        return advanced;
+    }
+
+    public static Task<TimeSpan> AdvanceUntil(Func<bool> done, string what, TimeSpan max, TimeSpan? step = null) =>
+        AdvanceUntil(() => Task.FromResult(done()), what, max, step);
+
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(1);

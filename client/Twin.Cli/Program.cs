@@ -1,0 +1,20 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Twin.Cli;
+using Twin.Cli.Commands;
+
+var common = new CommonOptions();
+var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands and handles work orders through the silo's HTTP API.")
+{
+    GetCommand.Create(common),
+    ListCommand.Create(common),
+    WatchCommand.Create(common),
+    CommandCommand.Create(common),
+    WorkOrdersCommand.Create(common),
+};
+common.AddTo(root);
+
+var parse = root.Parse(args);
+var exitCode = await parse.InvokeAsync();
+// System.CommandLine reports its own parse errors with exit code 1; scripts get 2 for every usage error.
+return parse.Action is ParseErrorAction ? ExitCodes.Usage : exitCode;

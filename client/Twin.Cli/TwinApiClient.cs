@@ -1,0 +1,230 @@
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Twin.Cli;
+
+/// <summary>One event of the live stream: its type (<c>twin</c>, <c>incident</c>) and its data.</summary>
+public sealed record LiveEvent(string Type, JsonElement Data);
+
+/// <summary>
+/// The silo's HTTP API as the CLI uses it. Every call returns the JSON the API answered; a problem answer becomes a
+/// <see cref="TwinApiException"/>, and an API that cannot be reached a <see cref="TwinApiUnreachableException"/>.
+/// </summary>
+public sealed class TwinApiClient : IDisposable
+{
+    static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    readonly HttpClient http;
+    readonly bool hasToken;
+
+    public TwinApiClient(Connection connection, HttpMessageHandler? handler = null)
+    {
+        BaseUrl = connection.BaseUrl;
+        hasToken = connection.Token is not null;
+        http = handler is null ? new HttpClient() : new HttpClient(handler);
+        // The event stream stays open for as long as the operator watches; ordinary calls get RequestTimeout each instead.
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("twin-cli", typeof(TwinApiClient).Assembly.GetName().Version?.ToString(3)));
+        if (connection.Token is { } token)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The base URL as people type it, for messages.</summary>
+    string Address => BaseUrl.ToString().TrimEnd('/');
+
+    public Task<JsonElement> GetTwin(string kind, string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, $"api/twins/{Segment(kind)}/{Segment(id)}", body: null, cancellationToken);
+
+    public Task<JsonElement> ListTwins(string? kind, string? building, string? status, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/twins" + Query(("kind", kind), ("building", building), ("status", status)), body: null, cancellationToken);
+
+    public Task<JsonElement> SendCommand(string kind, string id, string command, JsonObject args, string? reason, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["command"] = command, ["args"] = args };
+        if (reason is not null)
+            body["reason"] = reason;
+        return Send(HttpMethod.Post, $"api/twins/{Segment(kind)}/{Segment(id)}/commands", body, cancellationToken);
+    }
+
+    public Task<JsonElement> ListWorkOrders(string? status, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/workorders" + Query(("status", status)), body: null, cancellationToken);
+
+    public Task<JsonElement> AssignWorkOrder(string id, string assignee, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/workorders/{Segment(id)}/assign", new JsonObject { ["assignee"] = assignee }, cancellationToken);
+
+    public Task<JsonElement> StartWorkOrder(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/workorders/{Segment(id)}/start", new JsonObject(), cancellationToken);
+
+    public Task<JsonElement> CompleteWorkOrder(string id, string? note, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject();
+        if (note is not null)
+            body["note"] = note;
+        return Send(HttpMethod.Post, $"api/workorders/{Segment(id)}/complete", body, cancellationToken);
+    }
+
+    /// <summary>The live stream of twin changes, until the caller cancels; the API closing it is an error.</summary>
+    public async IAsyncEnumerable<LiveEvent> Stream(string? building, string? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Resolve("api/stream" + Query(("building", building), ("kind", kind))));
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        // Without it the silo cannot write its problem answer (401, 400) to a request that accepts only events.
+        request.Headers.Accept.ParseAdd("application/problem+json");
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(e);
+        }
+
+        using (response)
+        {
+            await ThrowIfFailed(response, cancellationToken);
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await using var items = SseParser.Create(body).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                try
+                {
+                    if (!await items.MoveNextAsync())
+                        break;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new TwinApiUnreachableException($"the connection to the Twin API at {Address} broke: {e.Message}", e);
+                }
+                yield return new LiveEvent(items.Current.EventType, ParseJson(items.Current.Data, (int)response.StatusCode));
+            }
+        }
+
+        throw new TwinApiUnreachableException($"the Twin API at {Address} closed the event stream — did the silo stop?");
+    }
+
+    public void Dispose() => http.Dispose();
+
+    async Task<JsonElement> Send(HttpMethod method, string relativeUrl, JsonObject? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, Resolve(relativeUrl));
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("application/problem+json");
+        if (body is not null)
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, timeout.Token);
+            await ThrowIfFailed(response, timeout.Token);
+            return ParseJson(await response.Content.ReadAsStringAsync(timeout.Token), (int)response.StatusCode);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TwinApiUnreachableException($"the Twin API at {Address} did not answer within {RequestTimeout.TotalSeconds:0} s.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(e);
+        }
+    }
+
+    async Task ThrowIfFailed(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var (title, detail) = ReadProblem(text);
+        var message = detail ?? status switch
+        {
+            401 when hasToken => "the API refused the bearer token; check --token, TWIN_TOKEN or TWIN_ADMIN_TOKEN",
+            401 => "the API needs a bearer token: pass --token, or set TWIN_TOKEN (the silo prints the admin token when it starts)",
+            403 => "this token's party is not allowed to do that",
+            _ => title ?? response.ReasonPhrase ?? "the request failed",
+        };
+        throw new TwinApiException(status, message);
+    }
+
+    static (string? Title, string? Detail) ReadProblem(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, null);
+            var root = document.RootElement;
+            return (NonEmptyString(root, "title"), NonEmptyString(root, "detail") ?? ValidationErrors(root));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+
+    /// <summary>Model-binding failures come as a validation problem whose messages sit in <c>errors</c>, not <c>detail</c>.</summary>
+    static string? ValidationErrors(JsonElement problem)
+    {
+        if (!problem.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Object)
+            return null;
+        var messages = errors.EnumerateObject()
+            .SelectMany(field => field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Where(message => message.ValueKind == JsonValueKind.String)
+            .Select(message => message.GetString())
+            .ToList();
+        return messages.Count == 0 ? null : string.Join("; ", messages);
+    }
+
+    static string? NonEmptyString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    static JsonElement ParseJson(string text, int status)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            var start = text.Length > 60 ? text[..60] + "…" : text;
+            throw new TwinApiException(status, $"the answer is not JSON (is --url pointing at the Twin API?): {start.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    TwinApiUnreachableException Unreachable(HttpRequestException e)
+    {
+        var (reason, hint) = (e.HttpRequestError, e.InnerException) switch
+        {
+            (_, SocketException { SocketErrorCode: SocketError.ConnectionRefused }) => ("connection refused", "is the silo running?"),
+            (HttpRequestError.NameResolutionError, _) => ("the host name does not resolve", "check --url or TWIN_URL"),
+            (_, SocketException { SocketErrorCode: SocketError.TimedOut }) => ("the connection timed out", "is the address right and reachable?"),
+            (HttpRequestError.SecureConnectionError, _) or (_, AuthenticationException) => ("the TLS handshake failed", "does the silo serve https at that address?"),
+            (_, SocketException socket) => (socket.Message, "is the silo running?"),
+            _ => (e.Message, "is the silo running?"),
+        };
+        return new TwinApiUnreachableException($"cannot reach the Twin API at {Address}: {reason} — {hint}", e);
+    }
+
+    Uri Resolve(string relativeUrl) => new(BaseUrl, relativeUrl);
+
+    static string Segment(string value) => Uri.EscapeDataString(value);
+
+    static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var set = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return set.Count == 0 ? "" : "?" + string.Join('&', set);
+    }
+}
