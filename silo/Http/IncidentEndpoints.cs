@@ -55,7 +55,7 @@ public static class IncidentEndpoints
         if (!TwinId.IsValidId(building) || await grains.GetBuilding(building).GetView(false) is null)
             return Problems.BadRequest($"No building '{building}' is provisioned.");
 
-        var raised = await grains.GetIncidentDesk(community).Raise(new IncidentTrigger(community, request.Type, building, twin, request.Description, party.Id));
+        var raised = await grains.GetIncidentDesk(community).Raise(new IncidentTrigger(community, request.Type, building, twin, request.Description, party.Id, request.Drill == true));
         var incident = (await grains.GetIncident(raised.Id).GetView())!;
         return raised.Attached ? TypedResults.Ok(incident) : TypedResults.Created($"/api/incidents/{raised.Id}", incident);
     }
@@ -128,7 +128,7 @@ public static class IncidentEndpoints
     static string Sentence(string text) => Problems.Sentence(text);
 }
 
-public sealed record RaiseRequest(string? Type, string? Building, string? Twin, string? Description);
+public sealed record RaiseRequest(string? Type, string? Building, string? Twin, string? Description, bool? Drill);
 
 public sealed record AccountRequest(string? Status);
 
@@ -150,7 +150,7 @@ static class IncidentReportPage
         html.Append($$"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Incident {{E(r.Id)}} — after-action report</title>
             <style>{{Style}}</style></head><body>
-            <h1>After-action report: {{E(r.Type.Replace('_', ' '))}} incident {{E(r.Id)}}</h1>
+            <h1>After-action report: {{E(r.Type.Replace('_', ' '))}} {{(r.Drill ? "drill" : "incident")}} {{E(r.Id)}}</h1>
             <p>{{E(r.Description)}}</p>
             <table><tr><th>Building</th><td>{{E(r.Building)}}</td></tr>
             <tr><th>Opened</th><td>{{r.OpenedAt:u}}</td></tr><tr><th>Closed</th><td>{{closed}}</td></tr>

@@ -67,7 +67,7 @@ public static class TwinEndpoints
         if (request.Reason is { Length: > 256 })
             return Problems.BadRequest("\"reason\" is at most 256 characters.");
 
-        var outcome = await grains.GetTwin(twin).Command(spec.Name, args, request.Reason, http.RequireParty().Id);
+        var outcome = await grains.GetTwin(twin).Command(spec.Name, args, request.Reason, http.RequireParty().Id, drill: false);
         if (!outcome.Found)
             return Problems.NotFound($"No {kind} '{id}' is provisioned.");
         if (outcome.Error is { } error)

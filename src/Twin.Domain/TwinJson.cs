@@ -19,3 +19,23 @@ public static class TwinJson
         return options;
     }
 }
+
+/// <summary>Enums on the wire: snake_case names, as <see cref="TwinJson"/> writes them.</summary>
+public static class WireNames
+{
+    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<TEnum>())
+        {
+            if (Of(candidate) == text)
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+}

@@ -42,7 +42,7 @@ public sealed class IncidentGrain(
             return IncidentView.Of(State);
         var now = Now;
         var timeline = ImmutableList.CreateBuilder<TimelineEntry>();
-        timeline.Add(new(now, trigger.RaisedBy, $"{trigger.Type} incident opened{(trigger.Building is null ? "" : $" in building {trigger.Building}")}: {trigger.Description}"));
+        timeline.Add(new(now, trigger.RaisedBy, $"{trigger.Type} {(trigger.Drill ? "DRILL" : "incident")} opened{(trigger.Building is null ? "" : $" in building {trigger.Building}")}: {trigger.Description}"));
         var tasks = ImmutableList.CreateBuilder<IncidentTask>();
         foreach (var step in playbook.Tasks)
         {
@@ -62,6 +62,7 @@ public sealed class IncidentGrain(
             Building = trigger.Building,
             Twin = trigger.Twin,
             Description = trigger.Description,
+            Drill = trigger.Drill,
             OpenedAt = now,
             Playbook = playbook,
             Triggers = [trigger],
@@ -83,7 +84,7 @@ public sealed class IncidentGrain(
             return;
         store.State = State with { PlaybookRan = true };
         var community = GrainFactory.GetCommunity(State.Community);
-        var reason = $"{State.Type} incident {State.Id}";
+        var reason = $"{State.Type} {(State.Drill ? "drill" : "incident")} {State.Id}";
         var commands = new List<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)>();
         if (playbook.GatesTo is { } mode)
             foreach (var gate in await community.Query(new TwinQuery(TwinKinds.Gate, null, null, 100_000)))
@@ -333,7 +334,7 @@ public sealed class IncidentGrain(
         if (playbook.LampsEmergency)
             foreach (var lamp in await LampsToLight(community))
                 commands.Add((lamp, "set_mode", Fields.Of(("mode", "auto")), "restore"));
-        await SendAll(commands, "incident closed: back to normal");
+        await SendAll(commands, $"{(State.Drill ? "drill" : "incident")} {State.Id} closed: back to normal");
     }
 
     async Task<IEnumerable<TwinId>> LampsToLight(ICommunityGrain community)
@@ -358,7 +359,7 @@ public sealed class IncidentGrain(
         {
             try
             {
-                var outcome = await GrainFactory.GetTwin(c.Twin).Command(c.Command, c.Args, reason, Me);
+                var outcome = await GrainFactory.GetTwin(c.Twin).Command(c.Command, c.Args, reason, Me, State.Drill);
                 return outcome.Error is null
                     ? new DeviceAction(c.Twin.ToString(), Describe(c.Command, c.Args), outcome.CommandId,
                         outcome.CommandId is null ? ActionStatuses.Confirmed : ActionStatuses.Pending, now, outcome.CommandId is null ? "nothing to change" : null, c.Phase)

@@ -130,7 +130,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
 
     protected virtual TwinView View(bool includePersonalData) => TwinView.Of(State, includePersonalData);
 
-    public async Task<CommandOutcome> Command(string command, ImmutableDictionary<string, FieldValue> args, string? reason, string issuedBy)
+    public async Task<CommandOutcome> Command(string command, ImmutableDictionary<string, FieldValue> args, string? reason, string issuedBy, bool drill)
     {
         if (!State.Provisioned)
         {
@@ -156,7 +156,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             effects = [new IssueCommand(command, args, reason ?? $"requested by {issuedBy}", rules.ConfirmationOf(command, args))];
 
         var pendingBefore = State.Pending.Select(p => p.Id).ToHashSet();
-        await CarryOut(effects, issuedBy);
+        await CarryOut(effects, issuedBy, drill);
         await Commit();
         var issued = State.Pending.FirstOrDefault(p => !pendingBefore.Contains(p.Id));
         return issued is null
@@ -172,14 +172,14 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         await Commit();
     }
 
-    async Task CarryOut(IEnumerable<Effect> effects, string by)
+    async Task CarryOut(IEnumerable<Effect> effects, string by, bool drill = false)
     {
         var now = Now;
         var timing = new CommandTiming(services.Commands.Deadline, services.Commands.FirstResendAfter);
         foreach (var effect in effects)
         {
             var before = State;
-            store.State = TwinTransitions.Apply(State, effect, now, timing, CommandIds.New, by);
+            store.State = TwinTransitions.Apply(State, effect, now, timing, CommandIds.New, by, drill);
             switch (effect)
             {
                 case RaiseAlarm raise when !before.HasAlarm(raise.Code):

@@ -10,7 +10,8 @@ public sealed record IncidentTrigger(
     [property: Id(2)] string? Building,
     [property: Id(3)] string? Twin,
     [property: Id(4)] string Description,
-    [property: Id(5)] string RaisedBy)
+    [property: Id(5)] string RaisedBy,
+    [property: Id(6)] bool Drill = false)
 {
     /// <summary>
     /// Triggers at the same place attach to the active incident of their type. The place is the building, except for
@@ -18,7 +19,8 @@ public sealed record IncidentTrigger(
     /// </summary>
     public string Place => (Type == IncidentTypes.Medical ? Twin ?? Building : Building ?? Twin) ?? Community;
 
-    public string Key => $"{Type}@{Place}";
+    /// <summary>A drill never attaches to a real incident, nor a real trigger to a drill.</summary>
+    public string Key => $"{(Drill ? "drill:" : "")}{Type}@{Place}";
 }
 
 public static class TaskStatuses
@@ -111,6 +113,7 @@ public sealed record IncidentState
     [Id(18)] public DateTimeOffset? AllAccountedAt { get; init; }
     [Id(19)] public string Key { get; init; } = "";
     [Id(20)] public bool PlaybookRan { get; init; }
+    [Id(21)] public bool Drill { get; init; }
 
     public bool IsActive => Exists && Status == "active";
 }
@@ -139,12 +142,13 @@ public sealed record IncidentView(
     [property: Id(11)] ImmutableList<HouseholdAccount> HouseholdDetails,
     [property: Id(12)] ImmutableList<DeviceAction> Actions,
     [property: Id(13)] ImmutableList<TimelineEntry> Timeline,
-    [property: Id(14)] long Version)
+    [property: Id(14)] long Version,
+    [property: Id(15)] bool Drill)
 {
     public static IncidentView Of(IncidentState s) => new(
         s.Id, s.Community, s.Type, s.Building, s.Twin, s.Description, s.Status, s.OpenedAt, s.ClosedAt, s.Tasks,
         IncidentRules.Count(s.Households.Values), s.Households.Values.OrderBy(h => h.Household, StringComparer.Ordinal).ToImmutableList(),
-        s.Actions, s.Timeline, s.Version);
+        s.Actions, s.Timeline, s.Version, s.Drill);
 
     /// <summary>The list form: everything but the per-household detail and the timeline.</summary>
     public IncidentView Summary() => this with { HouseholdDetails = [], Timeline = [] };

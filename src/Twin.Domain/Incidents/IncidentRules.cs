@@ -54,7 +54,7 @@ public static class IncidentRules
         var never = s.Households.Values.Where(h => h.Status == HouseholdStatuses.Unaccounted)
             .Select(h => h.Household).Order(StringComparer.Ordinal).ToImmutableArray();
         return new IncidentReport(
-            s.Id, s.Type, s.Building, s.Description, s.OpenedAt, s.ClosedAt, ((s.ClosedAt ?? now) - s.OpenedAt).TotalSeconds,
+            s.Id, s.Type, s.Drill, s.Building, s.Description, s.OpenedAt, s.ClosedAt, ((s.ClosedAt ?? now) - s.OpenedAt).TotalSeconds,
             firstAckByRole, unacknowledgedRoles,
             s.AllAccountedAt is { } all ? (all - s.OpenedAt).TotalSeconds : null,
             Count(s.Households.Values), never, missed, failed, s.Triggers.Count, s.Timeline);
@@ -74,6 +74,7 @@ public sealed record MissedDeadline(
 public sealed record IncidentReport(
     [property: Id(0)] string Id,
     [property: Id(1)] string Type,
+    [property: Id(16)] bool Drill,
     [property: Id(2)] string? Building,
     [property: Id(3)] string Description,
     [property: Id(4)] DateTimeOffset OpenedAt,

@@ -13,28 +13,9 @@ public sealed record Alarm(
 
 public static class TwinStatusNames
 {
-    public static string ToWire(this TwinStatus status) => status switch
-    {
-        TwinStatus.Ok => "ok",
-        TwinStatus.Warning => "warning",
-        TwinStatus.Fault => "fault",
-        TwinStatus.Offline => "offline",
-        _ => "alarm",
-    };
+    public static string ToWire(this TwinStatus status) => WireNames.Of(status);
 
-    public static bool TryParse(string? text, out TwinStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<TwinStatus>())
-        {
-            if (candidate.ToWire() == text)
-            {
-                status = candidate;
-                return true;
-            }
-        }
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out TwinStatus status) => WireNames.TryParse(text, out status);
 
     /// <summary>Ok, unless an alarm is active: then the worst level (alarm over offline over fault over warning).</summary>
     public static TwinStatus StatusOf(IEnumerable<Alarm> alarms) =>

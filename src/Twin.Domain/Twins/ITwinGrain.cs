@@ -21,8 +21,9 @@ public interface ITwinGrain : IGrainWithStringKey
     [Alias("view"), ReadOnly]
     Task<TwinView?> GetView(bool includePersonalData);
 
+    /// <param name="drill">The command is part of a drill: the device receives it marked <c>"drill": true</c>.</param>
     [Alias("command")]
-    Task<CommandOutcome> Command(string command, ImmutableDictionary<string, FieldValue> args, string? reason, string issuedBy);
+    Task<CommandOutcome> Command(string command, ImmutableDictionary<string, FieldValue> args, string? reason, string issuedBy, bool drill);
 
     [Alias("workorder-done")]
     Task WorkOrderDone(string workOrderId);

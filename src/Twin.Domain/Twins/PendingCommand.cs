@@ -17,10 +17,13 @@ public sealed record PendingCommand(
     [property: Id(6)] DateTimeOffset Deadline,
     [property: Id(7)] int Attempts,
     [property: Id(8)] DateTimeOffset NextAttemptAt,
-    [property: Id(9)] string? IssuedBy);
+    [property: Id(9)] string? IssuedBy,
+    [property: Id(10)] bool Drill = false);
 
 /// <summary>What the device receives on <c>twin/{kind}/{id}/command</c>.</summary>
-public sealed record CommandMessage(string Command, ImmutableDictionary<string, FieldValue> Args, string Reason, string Id)
+/// <remarks><see cref="Drill"/> is written only for a drill (<c>"drill": true</c>), so devices that ignore drills need not know it.</remarks>
+public sealed record CommandMessage(string Command, ImmutableDictionary<string, FieldValue> Args, string Reason, string Id, bool? Drill = null)
 {
-    public static CommandMessage From(PendingCommand pending) => new(pending.Command, pending.Args, pending.Reason, pending.Id);
+    public static CommandMessage From(PendingCommand pending) =>
+        new(pending.Command, pending.Args, pending.Reason, pending.Id, pending.Drill ? true : null);
 }

@@ -26,7 +26,8 @@ public static class TwinTransitions
         twin.Pending.Where(p => !p.ConfirmedBy.IsEmpty && twin.Reported.Contains(p.ConfirmedBy)).ToList();
 
     /// <summary>The state after one effect. <paramref name="newCommandId"/> names a command an <see cref="IssueCommand"/> creates.</summary>
-    public static TwinState Apply(TwinState twin, Effect effect, DateTimeOffset now, CommandTiming timing, Func<string> newCommandId, string issuedBy) => effect switch
+    public static TwinState Apply(TwinState twin, Effect effect, DateTimeOffset now, CommandTiming timing, Func<string> newCommandId, string issuedBy,
+        bool drill = false) => effect switch
     {
         RaiseAlarm raise => twin with
         {
@@ -39,7 +40,7 @@ public static class TwinTransitions
         {
             Pending = twin.Pending.RemoveAll(p => p.Command == issue.Command).Add(new PendingCommand(
                 newCommandId(), issue.Command, issue.Args, issue.Reason, issue.ConfirmedBy,
-                now, now + timing.Deadline, 1, now + timing.FirstResendAfter, issuedBy)),
+                now, now + timing.Deadline, 1, now + timing.FirstResendAfter, issuedBy, drill)),
         },
         WithdrawCommand withdraw => twin with { Pending = twin.Pending.RemoveAll(p => p.Command == withdraw.Command) },
         ChangeSetting setting => twin with { Settings = twin.Settings.SetItem(setting.Name, setting.Value) },

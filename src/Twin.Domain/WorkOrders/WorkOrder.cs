@@ -6,27 +6,9 @@ public enum WorkOrderStatus { Open, Assigned, InProgress, Done }
 
 public static class WorkOrderStatusNames
 {
-    public static string ToWire(this WorkOrderStatus status) => status switch
-    {
-        WorkOrderStatus.Open => "open",
-        WorkOrderStatus.Assigned => "assigned",
-        WorkOrderStatus.InProgress => "in_progress",
-        _ => "done",
-    };
+    public static string ToWire(this WorkOrderStatus status) => WireNames.Of(status);
 
-    public static bool TryParse(string? text, out WorkOrderStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<WorkOrderStatus>())
-        {
-            if (candidate.ToWire() == text)
-            {
-                status = candidate;
-                return true;
-            }
-        }
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out WorkOrderStatus status) => WireNames.TryParse(text, out status);
 }
 
 [GenerateSerializer, Immutable, Alias("twin.workorder-step")]

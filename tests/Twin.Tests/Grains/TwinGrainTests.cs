@@ -23,7 +23,7 @@ public sealed class TwinGrainTests(ClusterFixture fixture)
 
         Assert.Equal(ApplyOutcome.UnknownTwin, await Twin(ghost).Apply(DeviceMessage.Telemetry(Fields.Of(("lux", 3.0)))));
         Assert.Null(await Twin(ghost).GetView(includePersonalData: true));
-        Assert.False((await Twin(ghost).Command("set_brightness", Fields.Of(("brightness", 50.0)), null, "test")).Found);
+        Assert.False((await Twin(ghost).Command("set_brightness", Fields.Of(("brightness", 50.0)), null, "test", drill: false)).Found);
         Assert.DoesNotContain(ClusterFixture.Output.States, s => s.Id == ghost.Id);
     }
 
@@ -60,7 +60,7 @@ public sealed class TwinGrainTests(ClusterFixture fixture)
     {
         var lamp = Fresh(TwinKinds.Lamp);
         await Twin(lamp).Provision(Provision(lamp, null, "B1"));
-        var outcome = await Twin(lamp).Command("set_brightness", Fields.Of(("brightness", 40.0)), "test", "tester");
+        var outcome = await Twin(lamp).Command("set_brightness", Fields.Of(("brightness", 40.0)), "test", "tester", drill: false);
         Assert.Equal("pending", outcome.Status);
         Assert.Single(ClusterFixture.Output.CommandsTo(lamp));
 

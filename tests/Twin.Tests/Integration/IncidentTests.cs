@@ -17,7 +17,7 @@ public sealed class IncidentTests(SiloFixture silo)
         await using var devices = await silo.Device();
         await devices.Subscribe("twin/gate/+/command", "twin/household/+/command", "twin/incident/+/state");
 
-        var raise = await silo.Http.PostAsJsonAsync("/api/incidents", new { type = "fire", building = "B6", description = "fire drill, building 6" });
+        var raise = await silo.Http.PostAsJsonAsync("/api/incidents", new { type = "fire", building = "B6", description = "fire drill, building 6", drill = true });
         Assert.Equal(HttpStatusCode.Created, raise.StatusCode);
         var id = (await raise.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
@@ -28,8 +28,10 @@ public sealed class IncidentTests(SiloFixture silo)
         Assert.Contains("fire-119", Task(incident, "fire").GetProperty("parties").EnumerateArray().Select(p => p.GetString()));
         Assert.Contains(incident.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("role").GetString() == "grid"
             && t.GetProperty("parties").EnumerateArray().Any(p => p.GetString() == "grid-li"));
+        Assert.True(incident.GetProperty("drill").GetBoolean());
         var gateCommand = await devices.WaitFor("twin/gate/G-north/command", c => c.GetProperty("args").GetProperty("mode").GetString() == "evacuation");
         Assert.Contains(id, gateCommand.GetProperty("reason").GetString());
+        Assert.True(gateCommand.GetProperty("drill").GetBoolean());
         var household = incident.GetProperty("householdDetails")[0].GetProperty("household").GetString()!;
         await devices.WaitFor($"twin/household/{household}/command", c => c.GetProperty("command").GetString() == "request_check_in");
 
@@ -47,11 +49,22 @@ public sealed class IncidentTests(SiloFixture silo)
         var counted = await Eventually.Get(() => silo.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}"),
             i => i.GetProperty("households").GetProperty("safe").GetInt32() == 1 && i.GetProperty("households").GetProperty("needHelp").GetInt32() == 1, "the two households");
 
-        // The gate confirms by reporting the state it was asked for.
+        // The north gate confirms by reporting the state it was asked for; the south gate never answers.
         await devices.Publish("twin/gate/G-north/telemetry", new { locked = false, open = true });
-        await Eventually.Get(() => silo.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}"),
-            i => i.GetProperty("actions").EnumerateArray().Any(a => a.GetProperty("twin").GetString() == "gate/G-north" && a.GetProperty("status").GetString() == "confirmed"),
-            "the gate's confirmation on the incident");
+        var settled = await Eventually.Get(() => silo.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}"),
+            i => i.GetProperty("actions").EnumerateArray().Any(a => a.GetProperty("twin").GetString() == "gate/G-north" && a.GetProperty("status").GetString() == "confirmed")
+                && i.GetProperty("actions").EnumerateArray().Any(a => a.GetProperty("twin").GetString() == "gate/G-south" && a.GetProperty("status").GetString() == "failed"),
+            "the north gate's confirmation and the south gate's failure");
+        Assert.Contains(settled.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("who").GetString() == "gate/G-south"
+            && t.GetProperty("what").GetString()!.StartsWith("FAILED set_mode", StringComparison.Ordinal));
+        Assert.Contains(settled.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("role").GetString() == "property"
+            && t.GetProperty("title").GetString()!.Contains("gate/G-south", StringComparison.Ordinal));
+
+        // The committee never acknowledges: its task escalates to the street office, on the timeline.
+        var escalated = await Eventually.Get(() => silo.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}"),
+            i => Task(i, "committee").GetProperty("escalatedTo").GetArrayLength() >= 1, "the committee's task to escalate");
+        Assert.Equal("street-office", Task(escalated, "committee").GetProperty("escalatedTo")[0].GetString());
+        Assert.Contains(escalated.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("what").GetString()!.Contains("escalated to street-office", StringComparison.Ordinal));
 
         var listed = await silo.Http.GetFromJsonAsync<JsonElement>("/api/incidents?status=active");
         Assert.Contains(listed.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
@@ -65,7 +78,10 @@ public sealed class IncidentTests(SiloFixture silo)
         await devices.WaitFor("twin/gate/G-north/command", c => c.GetProperty("args").GetProperty("mode").GetString() == "normal");
 
         var report = await silo.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/report");
+        Assert.True(report.GetProperty("drill").GetBoolean());
         Assert.True(report.GetProperty("secondsToFirstAckByRole").TryGetProperty("fire", out _));
+        Assert.Contains(report.GetProperty("missedDeadlines").EnumerateArray(), m => m.GetProperty("role").GetString() == "committee");
+        Assert.Contains(report.GetProperty("failedDeviceActions").EnumerateArray(), a => a.GetProperty("twin").GetString() == "gate/G-south");
         Assert.Contains("property", report.GetProperty("rolesThatNeverAcknowledged").EnumerateArray().Select(r => r.GetString()));
         var total = counted.GetProperty("households").GetProperty("total").GetInt32();
         Assert.Equal(total - 2, report.GetProperty("householdsNeverAccounted").GetArrayLength());
@@ -114,6 +130,54 @@ public sealed class IncidentTests(SiloFixture silo)
         await committee.PostAsync($"/api/incidents/{incident.GetProperty("id").GetString()}/close", null);
         await Eventually.Get(() => silo.GetTwin("building", "B7"), b => b.GetProperty("rollup").GetProperty("activeIncidents").GetInt32() == 0,
             "the building to count no active incident after the close");
+    }
+
+    [Fact]
+    public async Task A_panic_button_opens_a_medical_incident_for_that_household_and_an_unanswered_task_escalates()
+    {
+        var household = await silo.NewTwin("household", building: "B3");
+        await using var device = await silo.Device();
+
+        await device.Publish($"twin/household/{household}/event", new { type = "panic_button" });
+
+        var medical = await Eventually.Get(async () => (await silo.Http.GetFromJsonAsync<JsonElement>("/api/incidents?status=active")).GetProperty("items")
+            .EnumerateArray().FirstOrDefault(i => i.GetProperty("twin").ValueKind == JsonValueKind.String && i.GetProperty("twin").GetString() == $"household/{household}"),
+            i => i.ValueKind == JsonValueKind.Object, "a medical incident for the household");
+        Assert.Equal("medical", medical.GetProperty("type").GetString());
+        var id = medical.GetProperty("id").GetString()!;
+        Assert.Equal(["medical", "property", "grid"], medical.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("role").GetString()!).ToArray());
+        Assert.Contains("medical-120", Task(medical, "medical").GetProperty("parties").EnumerateArray().Select(p => p.GetString()));
+
+        // Nobody answers: within the (test) deadline every task escalates, and the timeline says so.
+        var escalated = await Eventually.Get(() => silo.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}"),
+            i => i.GetProperty("tasks").EnumerateArray().All(t => t.GetProperty("escalatedTo").GetArrayLength() >= 1), "every task to escalate");
+        Assert.Contains(escalated.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("what").GetString()!.Contains("(medical (medical-120)) not acknowledged", StringComparison.Ordinal));
+
+        // A second household's panic in the same building is a second patient: a second incident.
+        var neighbour = await silo.NewTwin("household", building: "B3");
+        await device.Publish($"twin/household/{neighbour}/event", new { type = "panic_button" });
+        await Eventually.Get(async () => (await silo.Http.GetFromJsonAsync<JsonElement>("/api/incidents?status=active")).GetProperty("items")
+            .EnumerateArray().Count(i => i.GetProperty("type").GetString() == "medical" && i.GetProperty("building").GetString() == "B3"), n => n >= 2, "a second medical incident");
+    }
+
+    [Fact]
+    public async Task A_gas_alarm_opens_a_gas_leak_incident_that_evacuates_the_gates_and_asks_the_building_to_check_in()
+    {
+        var household = await silo.NewTwin("household", building: "B4");
+        await using var device = await silo.Device();
+        await device.Subscribe("twin/gate/G-west/command", $"twin/household/{household}/command");
+
+        await device.Publish($"twin/household/{household}/event", new { type = "gas_alarm" });
+
+        var gas = await Eventually.Get(async () => (await silo.Http.GetFromJsonAsync<JsonElement>("/api/incidents?status=active")).GetProperty("items")
+            .EnumerateArray().FirstOrDefault(i => i.GetProperty("type").GetString() == "gas_leak" && i.GetProperty("building").GetString() == "B4"),
+            i => i.ValueKind == JsonValueKind.Object, "a gas leak incident in B4");
+        await device.WaitFor("twin/gate/G-west/command", c => c.GetProperty("args").GetProperty("mode").GetString() == "evacuation");
+        await device.WaitFor($"twin/household/{household}/command", c => c.GetProperty("command").GetString() == "request_check_in");
+        Assert.Equal(["fire", "property", "committee"], gas.GetProperty("tasks").EnumerateArray().Where(t => !t.TryGetProperty("household", out _))
+            .Select(t => t.GetProperty("role").GetString()!).ToArray());
+        using var committee = silo.Client("demo-committee");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await committee.PostAsync($"/api/incidents/{gas.GetProperty("id").GetString()}/close", null)).StatusCode);
     }
 
     [Theory]

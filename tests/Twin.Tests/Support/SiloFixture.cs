@@ -42,13 +42,28 @@ public class SiloFixture : IAsyncLifetime
             ["Twin:Commands:FirstResendAfter"] = "00:00:00.500",
             ["Twin:Commands:MaxResendInterval"] = "00:00:01",
             ["Twin:Commands:CheckEvery"] = "00:00:00.200",
+            ["Twin:Incidents:CheckEvery"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings())
             settings[key] = value;
         Http = Client(AdminToken);
         await StartSilo();
+        // Deadlines of seconds, not minutes, so escalation shows within a test (the same override a community writes in its topology).
+        var playbooks = await Http.PostAsJsonAsync("/api/provision", new
+        {
+            playbooks = new Dictionary<string, object>
+            {
+                ["fire"] = new { ackWithinSeconds = IncidentAckSeconds },
+                ["medical"] = new { ackWithinSeconds = IncidentAckSeconds },
+                ["gas_leak"] = new { ackWithinSeconds = IncidentAckSeconds },
+            },
+        });
+        playbooks.EnsureSuccessStatusCode();
     }
+
+    /// <summary>How long a party has to acknowledge an incident task in these tests.</summary>
+    public const int IncidentAckSeconds = 2;
 
     /// <summary>Starts the silo (again) with the same ports and MQTT client id, as a restarted process would.</summary>
     public async Task StartSilo()
