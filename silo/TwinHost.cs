@@ -1,4 +1,6 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
 using Twin.Incidents;
 using Twin.Silo.Http;
@@ -51,6 +53,7 @@ public static class TwinHost
         services.AddSingleton<IPartyDirectory>(sp => sp.GetRequiredService<PartyRegistry>());
         services.AddSingleton<Provisioner>();
         services.AddSingleton<DeadLetters>();
+        services.AddSingleton<PersonalData>();
 
         // Start order matters: the broker, then the topology (twins exist), then publishing, then ingestion.
         services.AddSingleton<EmbeddedBroker>();
@@ -63,13 +66,18 @@ public static class TwinHost
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngestion>());
         services.AddHostedService<StartupBanner>();
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = HttpLimits.MaxBodyBytes);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = HttpLimits.PerParty(configuration);
+            limiter.OnRejected = HttpLimits.Rejected;
+        });
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => TwinJson.Configure(o.SerializerOptions));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Party.AdminRole))
-            .AddPolicy(Policies.Operator, p => p.RequireRole(Party.AdminRole, "property"));
+        services.AddAuthorizationBuilder().AddAccessMatrix();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ResidentOwnHouseholdHandler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(TwinMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName)
             .AddPrometheusExporter());
@@ -78,6 +86,7 @@ public static class TwinHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapHealth();
@@ -87,6 +96,7 @@ public static class TwinHost
         app.MapStream();
         app.MapWorkOrders();
         app.MapIncidents();
+        app.MapAudit();
         app.MapProvisioning();
         return app;
     }

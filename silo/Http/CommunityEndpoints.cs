@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Twin.Communities;
+using Twin.Silo.Security;
 
 namespace Twin.Silo.Http;
 
@@ -7,8 +8,8 @@ public static class CommunityEndpoints
 {
     public static RouteGroupBuilder MapCommunities(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/communities").WithTags("Communities").RequireAuthorization();
-        group.MapGet("/{id}", GetOverview).WithSummary("Counts by kind and status, alarms, occupancy, open work orders");
+        var group = app.MapGroup("/api/communities").WithTags("Communities");
+        group.MapGet("/{id}", GetOverview).WithSummary("Counts by kind and status, alarms, occupancy, open work orders").RequireAccess("communities.get");
         return group;
     }
 

@@ -10,7 +10,7 @@ public static class ProvisionEndpoints
 {
     public static RouteGroupBuilder MapProvisioning(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/provision").WithTags("Provisioning").RequireAuthorization(Policies.Admin);
+        var group = app.MapGroup("/api/provision").WithTags("Provisioning").RequireAccess("provision");
         group.MapPost("/", Provision).WithSummary("Add or change entities; a document shaped like community.json, merged by id");
         return group;
     }

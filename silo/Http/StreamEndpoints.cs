@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Twin.Silo.Security;
 using Twin.Silo.Streaming;
 using Twin.Twins;
 
@@ -10,7 +11,7 @@ public static class StreamEndpoints
 {
     public static RouteGroupBuilder MapStream(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/stream").WithTags("Stream").RequireAuthorization();
+        var group = app.MapGroup("/api/stream").WithTags("Stream").RequireAccess("stream");
         group.MapGet("/", Stream).WithSummary("Server-Sent Events: one 'twin' event per twin change and one 'incident' event per incident change, filtered by building and kind");
         return group;
     }

@@ -13,19 +13,19 @@ public static class TwinEndpoints
 {
     public static RouteGroupBuilder MapTwins(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/twins").WithTags("Twins").RequireAuthorization();
-        group.MapGet("/{kind}/{id}", GetTwin).WithSummary("One live twin");
-        group.MapGet("/", ListTwins).WithSummary("Twins matching kind, building and status, from the rollups");
-        group.MapPost("/{kind}/{id}/commands", SendCommand).WithSummary("Send a command to a device through its twin").RequireAuthorization(Policies.Operator);
+        var group = app.MapGroup("/api/twins").WithTags("Twins");
+        group.MapGet("/{kind}/{id}", GetTwin).WithSummary("One live twin").RequireAccess("twins.get");
+        group.MapGet("/", ListTwins).WithSummary("Twins matching kind, building and status, from the rollups").RequireAccess("twins.list");
+        group.MapPost("/{kind}/{id}/commands", SendCommand).WithSummary("Send a command to a device through its twin").RequireAccess("twins.command");
         return group;
     }
 
-    static async Task<Results<Ok<TwinView>, ProblemHttpResult>> GetTwin(string kind, string id, HttpContext http, IGrainFactory grains)
+    static async Task<Results<Ok<TwinView>, ProblemHttpResult>> GetTwin(string kind, string id, HttpContext http, IGrainFactory grains, PersonalData personal)
     {
         if (Problems.CheckTwin(kind, id, out var twin) is { } problem)
             return problem;
-        var view = await grains.GetTwin(twin).GetView(Privacy.MaySeeMembers(http.RequireParty(), twin));
-        return view is null ? Problems.NotFound($"No {kind} '{id}' is provisioned.") : TypedResults.Ok(view);
+        var view = await grains.GetTwin(twin).GetView(includePersonalData: true);
+        return view is null ? Problems.NotFound($"No {kind} '{id}' is provisioned.") : TypedResults.Ok(await personal.Show(http.RequireParty(), view, "http"));
     }
 
     static async Task<Results<Ok<TwinList>, ProblemHttpResult>> ListTwins(string? kind, string? building, string? status, int? limit,

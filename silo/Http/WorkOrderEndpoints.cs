@@ -10,15 +10,15 @@ public static class WorkOrderEndpoints
 {
     public static RouteGroupBuilder MapWorkOrders(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/workorders").WithTags("Work orders").RequireAuthorization();
-        group.MapGet("/", List).WithSummary("Work orders, newest first; status=open|assigned|in_progress|done|active");
-        group.MapGet("/{id}", Get).WithSummary("One work order with its history");
+        var group = app.MapGroup("/api/workorders").WithTags("Work orders");
+        group.MapGet("/", List).WithSummary("Work orders, newest first; status=open|assigned|in_progress|done|active").RequireAccess("workorders.list");
+        group.MapGet("/{id}", Get).WithSummary("One work order with its history").RequireAccess("workorders.get");
         group.MapPost("/{id}/assign", (string id, AssignRequest body, HttpContext http, IGrainFactory grains) =>
-            Step(id, "assign", body.Assignee, body.Note, http, grains)).RequireAuthorization(Policies.Operator).WithSummary("Assign to a person or team");
+            Step(id, "assign", body.Assignee, body.Note, http, grains)).RequireAccess("workorders.step").WithSummary("Assign to a person or team");
         group.MapPost("/{id}/start", (string id, StepRequest? body, HttpContext http, IGrainFactory grains) =>
-            Step(id, "start", null, body?.Note, http, grains)).RequireAuthorization(Policies.Operator).WithSummary("Work has started");
+            Step(id, "start", null, body?.Note, http, grains)).RequireAccess("workorders.step").WithSummary("Work has started");
         group.MapPost("/{id}/complete", (string id, StepRequest? body, HttpContext http, IGrainFactory grains) =>
-            Step(id, "complete", null, body?.Note, http, grains)).RequireAuthorization(Policies.Operator).WithSummary("Work is done");
+            Step(id, "complete", null, body?.Note, http, grains)).RequireAccess("workorders.step").WithSummary("Work is done");
         return group;
     }
 

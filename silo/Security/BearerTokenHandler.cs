@@ -71,20 +71,3 @@ public static class PartyHttpExtensions
     public static Party RequireParty(this HttpContext context) =>
         context.CurrentParty() ?? throw new InvalidOperationException("The endpoint requires authorization but no party was resolved.");
 }
-
-/// <summary>Who may see personal data (names, phones, vulnerabilities). The full role matrix lives with the security issue.</summary>
-public static class Privacy
-{
-    public static bool MaySeeMembers(Party party, TwinId twin) => party.Role switch
-    {
-        Party.AdminRole or "committee" or "grid" => true,
-        "resident" => twin.Kind == TwinKinds.Household && party.Household == twin.Id,
-        _ => false,
-    };
-}
-
-public static class Policies
-{
-    public const string Admin = "admin";
-    public const string Operator = "operator";
-}

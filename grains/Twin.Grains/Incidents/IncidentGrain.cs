@@ -136,7 +136,8 @@ public sealed class IncidentGrain(
                 {
                     var floor = view.Profile.GetNumber("floor") is { } f ? $", floor {f}" : "";
                     tasks = tasks.Add(NewTask(tasks.Count + 1, "grid", grid,
-                        $"Assisted evacuation: household {view.Id}{floor}, resident {index + 1} ({string.Join(", ", member.Vulnerability)})", now, ackWithin, view.Id));
+                        // No names or vulnerability flags here: the incident is seen by parties who may not see them.
+                        $"Assisted evacuation: household {view.Id}{floor}, resident {index + 1}", now, ackWithin, view.Id));
                 }
             var added = tasks.Count - State.Tasks.Count;
             store.State = State with

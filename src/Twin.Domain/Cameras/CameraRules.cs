@@ -43,6 +43,8 @@ public sealed class CameraRules : KindRules
 
     public override TimeSpan? TickEvery => TimeSpan.FromSeconds(5);
 
+    public override IReadOnlyList<string> PersonalFields => ["lastFaceMatch"];
+
     public override IReadOnlyList<Effect> OnTick(TwinState twin, DateTimeOffset silentSince, DateTimeOffset now)
     {
         if (!IsSilent(silentSince, now))

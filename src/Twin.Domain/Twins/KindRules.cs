@@ -29,6 +29,9 @@ public abstract class KindRules
     /// <param name="silentSince">When the device was last heard from, or when the twin started listening.</param>
     public virtual IReadOnlyList<Effect> OnTick(TwinState twin, DateTimeOffset silentSince, DateTimeOffset now) => Effects.None;
 
+    /// <summary>Reported fields that are personal data (a face match's subject): shown only to parties allowed to see them.</summary>
+    public virtual IReadOnlyList<string> PersonalFields => [];
+
     /// <summary>The settings a freshly provisioned twin starts with.</summary>
     public virtual ImmutableDictionary<string, FieldValue> InitialSettings => Fields.Empty;
 

@@ -24,7 +24,8 @@ public sealed record TwinView(
     [property: Id(14)] BuildingRollup? Rollup)
 {
     public static TwinView Of(TwinState s, bool includePersonalData, BuildingRollup? rollup = null) => new(
-        s.Kind, s.Id, s.Community, s.Building, s.Covers, s.Reported,
+        s.Kind, s.Id, s.Community, s.Building, s.Covers,
+        includePersonalData ? s.Reported : s.Reported.RemoveRange(KindRegistry.Find(s.Kind)?.PersonalFields ?? []),
         new DesiredView(s.Settings, s.Pending.Select(PendingView.Of).ToImmutableList()),
         s.Status.ToWire(), s.Alarms, s.UpdatedAt, s.Version, s.LastSeq, s.Profile,
         includePersonalData && !s.Members.IsEmpty ? s.Members : null,
@@ -32,6 +33,15 @@ public sealed record TwinView(
 
     [JsonIgnore]
     public TwinId Address => new(Kind, Id);
+
+    /// <summary>The personal fields this view carries (members, a face match's subject), empty when it carries none.</summary>
+    public ImmutableArray<string> PersonalFields() =>
+        [.. (Members is { IsEmpty: false } ? ["members"] : Array.Empty<string>()),
+         .. (KindRegistry.Find(Kind)?.PersonalFields ?? []).Where(Reported.ContainsKey)];
+
+    /// <summary>The same view without personal data.</summary>
+    public TwinView WithoutPersonalData() =>
+        this with { Members = null, Reported = Reported.RemoveRange(KindRegistry.Find(Kind)?.PersonalFields ?? []) };
 
     public TwinSummary Summary() => new(Kind, Id, Building, Covers, Status, Alarms.Select(a => a.Code).ToImmutableArray(), UpdatedAt, Version,
         Kind == TwinKinds.Household ? Reported.GetBool("occupied") : null);

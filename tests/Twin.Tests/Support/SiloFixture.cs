@@ -43,6 +43,8 @@ public class SiloFixture : IAsyncLifetime
             ["Twin:Commands:MaxResendInterval"] = "00:00:01",
             ["Twin:Commands:CheckEvery"] = "00:00:00.200",
             ["Twin:Incidents:CheckEvery"] = "00:00:00.200",
+            ["Twin:Http:RequestsPerSecond"] = "200",
+            ["Twin:Http:Burst"] = "400",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings())

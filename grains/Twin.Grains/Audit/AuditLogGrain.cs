@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Twin.Twins;
+
+namespace Twin.Audit;
+
+/// <summary>Appends and never changes or removes an entry. Each entry is stored before the read it records is answered.</summary>
+public sealed class AuditLogGrain([PersistentState("audit", TwinStorage.Name)] IPersistentState<AuditLogState> store) : Grain, IAuditLogGrain
+{
+    public async Task Record(AuditEntry entry)
+    {
+        store.State = store.State with { Entries = store.State.Entries.Add(entry) };
+        await store.WriteStateAsync();
+    }
+
+    public Task<ImmutableArray<AuditEntry>> Query(string? subject, int limit) =>
+        Task.FromResult(store.State.Entries.Reverse().Where(e => subject is null || e.Subject == subject).Take(limit).ToImmutableArray());
+}
+
+[GenerateSerializer, Alias("twin.audit-log")]
+public sealed record AuditLogState
+{
+    [Id(0)] public ImmutableList<AuditEntry> Entries { get; init; } = [];
+}

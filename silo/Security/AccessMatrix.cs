@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Twin.Silo.Security;
+
+/// <summary>Which roles may call a route. A resident's access to a twin is further limited to its own household.</summary>
+public sealed record RouteAccess(string Name, string Method, string Path, IReadOnlyList<string> Roles, bool ResidentOwnOnly = false);
+
+/// <summary>
+/// The role × route matrix: every route of the API and the roles that may call it. Endpoints name their row with
+/// <see cref="RequireAccess"/>; the authorization policies, the resident's own-household rule and the table in
+/// docs/security.md all come from this one list.
+/// </summary>
+public static class AccessMatrix
+{
+    public static readonly IReadOnlyList<string> Roles = ["property", "committee", "grid", "police", "fire", "medical", "resident", "admin"];
+
+    static readonly string[] Everyone = ["property", "committee", "grid", "police", "fire", "medical", "resident", "admin"];
+    static readonly string[] Staff = ["property", "committee", "grid", "police", "fire", "medical", "admin"];
+    static readonly string[] Coordinators = ["property", "committee", "admin"];
+
+    public static readonly IReadOnlyList<RouteAccess> Routes =
+    [
+        new("twins.get", "GET", "/api/twins/{kind}/{id}", Everyone, ResidentOwnOnly: true),
+        new("twins.list", "GET", "/api/twins", Staff),
+        new("twins.command", "POST", "/api/twins/{kind}/{id}/commands", ["property", "admin"]),
+        new("communities.get", "GET", "/api/communities/{id}", Everyone),
+        new("stream", "GET", "/api/stream", Staff),
+        new("incidents.raise", "POST", "/api/incidents", Staff),
+        new("incidents.list", "GET", "/api/incidents", Staff),
+        new("incidents.get", "GET", "/api/incidents/{id}", Staff),
+        new("incidents.task", "POST", "/api/incidents/{id}/tasks/{taskId}/ack · /complete", Staff),
+        new("incidents.household", "POST", "/api/incidents/{id}/households/{household}", ["property", "committee", "grid", "fire", "admin"]),
+        new("incidents.close", "POST", "/api/incidents/{id}/close", Coordinators),
+        new("incidents.report", "GET", "/api/incidents/{id}/report", Staff),
+        new("workorders.list", "GET", "/api/workorders", ["property", "committee", "grid", "admin"]),
+        new("workorders.get", "GET", "/api/workorders/{id}", ["property", "committee", "grid", "admin"]),
+        new("workorders.step", "POST", "/api/workorders/{id}/assign · /start · /complete", ["property", "admin"]),
+        new("provision", "POST", "/api/provision", ["admin"]),
+        new("audit", "GET", "/api/audit", ["committee", "resident", "admin"]),
+    ];
+
+    static string PolicyName(string route) => $"route:{route}";
+
+    public static RouteAccess Get(string route) => Routes.FirstOrDefault(r => r.Name == route) ?? throw new ArgumentException($"No route '{route}' in the access matrix.", nameof(route));
+
+    /// <summary>Only the roles of this route's row may call it.</summary>
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder endpoint, string route) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(PolicyName(Get(route).Name));
+
+    public static AuthorizationBuilder AddAccessMatrix(this AuthorizationBuilder authorization)
+    {
+        foreach (var route in Routes)
+            authorization.AddPolicy(PolicyName(route.Name), policy =>
+            {
+                policy.RequireRole(route.Roles);
+                if (route.ResidentOwnOnly)
+                    policy.AddRequirements(new ResidentOwnHousehold());
+            });
+        return authorization;
+    }
+
+    /// <summary>The matrix as the Markdown table in docs/security.md.</summary>
+    public static string MarkdownTable()
+    {
+        var table = new StringBuilder();
+        table.Append("| route | ").AppendJoin(" | ", Roles).AppendLine(" |");
+        table.Append("|---|").AppendJoin("", Roles.Select(_ => "---|")).AppendLine();
+        foreach (var route in Routes)
+        {
+            table.Append($"| `{route.Method} {route.Path}` | ");
+            table.AppendJoin(" | ", Roles.Select(role => !route.Roles.Contains(role) ? "—" : role == "resident" && route.ResidentOwnOnly ? "own household" : "✓"));
+            table.AppendLine(" |");
+        }
+        return table.ToString();
+    }
+}
+
+/// <summary>A resident reads twins only of its own household.</summary>
+public sealed class ResidentOwnHousehold : IAuthorizationRequirement;
+
+public sealed class ResidentOwnHouseholdHandler : AuthorizationHandler<ResidentOwnHousehold>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ResidentOwnHousehold requirement)
+    {
+        if (context.Resource is not HttpContext http || http.CurrentParty() is not { } party)
+            return Task.CompletedTask;
+        var values = http.Request.RouteValues;
+        if (party.Role != "resident"
+            || (values["kind"] as string == TwinKinds.Household && values["id"] as string == party.Household))
+            context.Succeed(requirement);
+        return Task.CompletedTask;
+    }
+}
