@@ -41,6 +41,12 @@ static partial class Log
     [LoggerMessage(2013, LogLevel.Information, "Loaded topology {Path}: community {Community} with {Twins} twins")]
     public static partial void TopologyLoaded(ILogger logger, string path, string community, int twins);
 
+    [LoggerMessage(2016, LogLevel.Warning, "Refused MQTT client {ClientId} from {Remote}: {Reason}")]
+    public static partial void ClientRefused(ILogger logger, string clientId, string remote, string reason);
+
+    [LoggerMessage(2017, LogLevel.Warning, "Device {Twin} may not {Action} {Topic}; refused")]
+    public static partial void DeviceOutOfBounds(ILogger logger, string twin, string action, string topic);
+
     [LoggerMessage(2015, LogLevel.Error, "Ingestion failed on a message from {Topic}; it was dead-lettered")]
     public static partial void HandleFailed(ILogger logger, Exception exception, string topic);
 }

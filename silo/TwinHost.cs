@@ -54,6 +54,8 @@ public static class TwinHost
         services.AddSingleton<Provisioner>();
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<PersonalData>();
+        services.AddSingleton<DeviceCredentials>();
+        services.AddSingleton<SiloMqttAccount>();
 
         // Start order matters: the broker, then the topology (twins exist), then publishing, then ingestion.
         services.AddSingleton<EmbeddedBroker>();

@@ -2,13 +2,22 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Twin.Silo.Security;
 
 namespace Twin.Silo.Mqtt;
 
 /// <summary>The MQTT broker inside the silo (MQTTnet.Server), started when no external broker is configured.</summary>
-public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+/// <remarks>
+/// Devices log in with their account from the topology and may publish only to their own telemetry and event topics
+/// and subscribe only to their own command topic; the silo has its own account. Anonymous clients are admitted only
+/// when the broker listens on loopback and <c>Twin:Mqtt:AllowAnonymous</c> is on (the local walk-through).
+/// </remarks>
+public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredentials devices, SiloMqttAccount silo, ILogger<EmbeddedBroker> logger)
+    : IHostedService, IDisposable
 {
+    const string DeviceKey = "twin:device";
     MqttServer? server;
+    bool anonymousAllowed;
 
     public bool IsRunning => server?.IsStarted == true;
 
@@ -28,9 +37,12 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
             .Build();
         server = new MqttServerFactory().CreateMqttServer(serverOptions);
         server.ValidatingConnectionAsync += ValidateConnection;
+        server.InterceptingPublishAsync += CheckPublish;
+        server.InterceptingSubscriptionAsync += CheckSubscription;
+        anonymousAllowed = settings.AllowAnonymous && IPAddress.IsLoopback(address);
         await server.StartAsync();
 
-        if (settings.AllowAnonymous && IPAddress.IsLoopback(address))
+        if (anonymousAllowed)
             Log.AnonymousBrokerClients(logger, settings.BindAddress, settings.Port);
         Log.EmbeddedBrokerStarted(logger, settings.BindAddress, settings.Port);
     }
@@ -43,6 +55,48 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
             // mosquitto_pub sends one by default.
             Log.EmptyClientIdRefused(logger, e.RemoteEndPoint?.ToString() ?? "?");
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            return Task.CompletedTask;
+        }
+        if (string.IsNullOrEmpty(e.UserName))
+        {
+            if (!anonymousAllowed)
+            {
+                Log.ClientRefused(logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?", "anonymous clients are not admitted (Twin:Mqtt:AllowAnonymous=false or not on loopback)");
+                e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            }
+            return Task.CompletedTask;
+        }
+        if (silo.Matches(e.UserName, e.RawPassword))
+            return Task.CompletedTask;
+        if (devices.Authenticate(e.UserName, e.RawPassword) is { } twin)
+        {
+            e.SessionItems[DeviceKey] = twin;
+            return Task.CompletedTask;
+        }
+        Log.ClientRefused(logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?", $"wrong username or password for '{e.UserName}'");
+        e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+        return Task.CompletedTask;
+    }
+
+    Task CheckPublish(InterceptingPublishEventArgs e)
+    {
+        if (e.SessionItems[DeviceKey] is TwinId twin
+            && e.ApplicationMessage.Topic != $"twin/{twin.Kind}/{twin.Id}/telemetry" && e.ApplicationMessage.Topic != $"twin/{twin.Kind}/{twin.Id}/event")
+        {
+            Log.DeviceOutOfBounds(logger, twin.ToString(), "publish to", e.ApplicationMessage.Topic);
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+        }
+        return Task.CompletedTask;
+    }
+
+    Task CheckSubscription(InterceptingSubscriptionEventArgs e)
+    {
+        if (e.SessionItems[DeviceKey] is TwinId twin && e.TopicFilter.Topic != $"twin/{twin.Kind}/{twin.Id}/command")
+        {
+            Log.DeviceOutOfBounds(logger, twin.ToString(), "subscribe to", e.TopicFilter.Topic);
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         }
         return Task.CompletedTask;
     }

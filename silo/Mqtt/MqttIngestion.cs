@@ -29,7 +29,7 @@ public sealed class MqttIngestion : BackgroundService
     readonly Channel<Received>[] lanes;
     readonly MqttConnection connection;
 
-    public MqttIngestion(IOptions<MqttOptions> options, IGrainFactory grains, DeadLetters deadLetters, IngestMetrics metrics,
+    public MqttIngestion(IOptions<MqttOptions> options, Security.SiloMqttAccount account, IGrainFactory grains, DeadLetters deadLetters, IngestMetrics metrics,
         TopologyLoader topology, ILogger<MqttIngestion> logger)
     {
         settings = options.Value;
@@ -44,7 +44,7 @@ public sealed class MqttIngestion : BackgroundService
 
         var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessage;
-        var clientOptions = MqttClientSettings.Builder(settings, $"{MqttClientSettings.BaseClientId(settings)}-in")
+        var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings)}-in")
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)TimeSpan.FromDays(1).TotalSeconds)
             .WithReceiveMaximum((ushort)Math.Min(ushort.MaxValue, settings.IngestLanes * settings.LaneCapacity))

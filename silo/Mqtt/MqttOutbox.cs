@@ -18,7 +18,7 @@ public sealed class MqttOutbox : BackgroundService
     readonly IngestMetrics metrics;
     readonly ILogger<MqttOutbox> logger;
 
-    public MqttOutbox(IOptions<MqttOptions> options, IngestMetrics metrics, ILogger<MqttOutbox> logger)
+    public MqttOutbox(IOptions<MqttOptions> options, Security.SiloMqttAccount account, IngestMetrics metrics, ILogger<MqttOutbox> logger)
     {
         this.metrics = metrics;
         this.logger = logger;
@@ -27,7 +27,7 @@ public sealed class MqttOutbox : BackgroundService
         lanes = Enumerable.Range(0, Lanes)
             .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
-        var clientOptions = MqttClientSettings.Builder(settings, $"{MqttClientSettings.BaseClientId(settings)}-out")
+        var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings)}-out")
             .WithCleanStart(true)
             .Build();
         connection = new MqttConnection("publisher", new MqttClientFactory().CreateMqttClient(), clientOptions, _ => Task.CompletedTask, logger);
@@ -112,7 +112,7 @@ static class MqttClientSettings
 {
     public static string BaseClientId(MqttOptions settings) => settings.ClientId ?? $"twin-silo-{Environment.MachineName.ToLowerInvariant()}";
 
-    public static MqttClientOptionsBuilder Builder(MqttOptions settings, string clientId)
+    public static MqttClientOptionsBuilder Builder(MqttOptions settings, Security.SiloMqttAccount account, string clientId)
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(settings.BrokerHost, settings.Port)
@@ -120,8 +120,8 @@ static class MqttClientSettings
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(settings.Username))
-            builder = builder.WithCredentials(settings.Username, settings.Password ?? "");
+        if (account.Username is not null)
+            builder = builder.WithCredentials(account.Username, account.Password ?? "");
         return builder;
     }
 }

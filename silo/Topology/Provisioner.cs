@@ -9,7 +9,7 @@ using Twin.Twins;
 namespace Twin.Silo.Topology;
 
 /// <summary>Carries out a <see cref="TopologyPlan"/>: defines the community, provisions every twin, registers parties.</summary>
-public sealed class Provisioner(IGrainFactory grains, PartyRegistry parties, ILogger<Provisioner> logger)
+public sealed class Provisioner(IGrainFactory grains, PartyRegistry parties, DeviceCredentials devices, ILogger<Provisioner> logger)
 {
     const int Parallelism = 64;
     readonly ConcurrentDictionary<string, byte> knownBuildings = new();
@@ -47,6 +47,7 @@ public sealed class Provisioner(IGrainFactory grains, PartyRegistry parties, ILo
                 }
             });
         var partiesChanged = parties.Merge(document.Parties);
+        devices.Merge(document.Devices);
         // The first document sets every playbook (defaults plus its overrides); later ones change only what they name.
         if (firstLoad || document.Playbooks.Count > 0)
             await grains.GetIncidentDesk(plan.Community).SetPlaybooks(playbooks);

@@ -27,7 +27,9 @@ public sealed class MqttProbe : IAsyncDisposable
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500);
         if (username is not null)
             options = options.WithCredentials(username, password ?? "");
-        await probe.client.ConnectAsync(options.Build());
+        var result = await probe.client.ConnectAsync(options.Build());
+        if (result.ResultCode != MQTTnet.MqttClientConnectResultCode.Success)
+            throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
         return probe;
     }
 
@@ -36,7 +38,10 @@ public sealed class MqttProbe : IAsyncDisposable
         var builder = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in filters)
             builder = builder.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-        await client.SubscribeAsync(builder.Build());
+        var result = await client.SubscribeAsync(builder.Build());
+        var refused = result.Items.Where(i => (int)i.ResultCode > 2).Select(i => $"{i.TopicFilter.Topic}: {i.ResultCode}").ToList();
+        if (refused.Count > 0)
+            throw new InvalidOperationException($"subscription refused: {string.Join(", ", refused)}");
     }
 
     public Task Publish(string topic, string payload) => Publish(topic, Encoding.UTF8.GetBytes(payload));
