@@ -28,8 +28,6 @@ public sealed class StartupBanner(
             "",
             "Twin is running.",
             $"  API        {url}/api   (e.g. {url}/api/twins/lamp/L-01)",
-            $"  Console    {url}/",
-            $"  Dashboard  {url}/dashboard",
             $"  Metrics    {url}/metrics",
             m.IsEmbedded ? $"  MQTT       embedded broker on {m.BindAddress}:{m.Port}" : $"  MQTT       external broker {m.Host}:{m.Port}",
             $"  Community  {report?.Community} ({report?.Added.Length + report?.Changed.Length + report?.Unchanged} twins) from {twin.Value.TopologyPath}",
