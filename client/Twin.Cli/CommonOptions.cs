@@ -21,7 +21,7 @@ public sealed class CommonOptions
 
     public Option<bool> Json { get; } = new("--json")
     {
-        Description = "Print the API's JSON as it is, for scripts",
+        Description = "Print JSON for scripts: the API's as it is, one document per line",
         Recursive = true,
     };
 

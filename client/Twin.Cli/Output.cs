@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -163,6 +165,50 @@ public sealed class Output
         var prefix = $"{at}  {address,-22} {status,-8} ";
         var room = Math.Max(20, console.Profile.Width - prefix.Length - 1);
         console.MarkupLine($"[grey]{at}[/]  {Escape($"{address,-22}")} {Paint(status)}{new string(' ', Math.Max(0, 8 - status.Length))} {Escape(Compact(summary, room))}");
+    }
+
+    /// <summary>
+    /// A new party token: the token alone on the first line (so <c>| head -1</c> gives it), then what to do with the party's
+    /// line for the topology file. Under <c>--json</c>, <c>{"token": ..., "party": {...}}</c>.
+    /// </summary>
+    public void TokenCreated(string token, JsonObject party)
+    {
+        if (Json)
+        {
+            raw.WriteLine(new JsonObject { ["token"] = token, ["party"] = party.DeepClone() }.ToJsonString(OneLineOptions));
+            return;
+        }
+        raw.WriteLine(token);
+        console.MarkupLine("[yellow]Add this line to \"parties\" in community.json (the silo keeps only the SHA-256); the token above is shown only this once:[/]");
+        raw.WriteLine(OneLine(party));
+    }
+
+    /// <summary>What <c>twin broker-config</c> wrote, and the mosquitto.conf lines that use it.</summary>
+    public void BrokerConfigWritten(JsonObject summary)
+    {
+        if (Json)
+        {
+            raw.WriteLine(summary.ToJsonString(OneLineOptions));
+            return;
+        }
+        var devices = summary["devices"]?.GetValue<int>() ?? 0;
+        var silo = summary["siloUser"]?.GetValue<string>() ?? "?";
+        var passwordFile = summary["passwordFile"]?.GetValue<string>() ?? "?";
+        var aclFile = summary["aclFile"]?.GetValue<string>() ?? "?";
+        console.MarkupLine($"[bold]{devices}[/] {Plural(devices, "device", "devices")} and the silo account [bold]{Escape(silo)}[/]");
+        console.MarkupLine($"[green]wrote[/] {Escape(passwordFile)} [grey](mode 0600)[/]");
+        console.MarkupLine($"[green]wrote[/] {Escape(aclFile)} [grey](mode 0600)[/]");
+        if (summary["ignoredSecrets"] is JsonArray { Count: > 0 } ignored)
+            console.MarkupLine($"[yellow]ignored secrets for usernames the topology does not have:[/] {Escape(string.Join(", ", ignored.Select(u => u?.GetValue<string>())))}");
+        console.WriteLine();
+        console.MarkupLine("[bold]mosquitto.conf:[/]");
+        raw.WriteLine(summary["conf"]?.GetValue<string>());
+        console.WriteLine();
+        console.MarkupLine(Escape(
+            $"mosquitto started as root reads these files as user mosquitto: chown mosquitto: {passwordFile} {aclFile}. " +
+            "After a change, kill -HUP mosquitto to reload them."));
+        console.MarkupLine(Escape(
+            $"The silo connects with Twin__Mqtt__Host=<broker host> Twin__Mqtt__Username={silo} Twin__Mqtt__Password=<the silo password>."));
     }
 
     void ReportedTable(JsonElement twin)
@@ -358,6 +404,18 @@ public sealed class Output
     static string? JoinOrNull(List<string>? values) => values is { Count: > 0 } ? string.Join(", ", values) : null;
 
     static string Compact(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    /// <summary>JSON for people to paste into a file: non-ASCII names stay readable (still valid JSON).</summary>
+    static readonly JsonSerializerOptions OneLineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>One line in the sample topology's style: <c>{"id": "fire", "buildings": ["B1", "B2"]}</c>.</summary>
+    static string OneLine(JsonNode? node) => node switch
+    {
+        JsonObject obj => "{" + string.Join(", ", obj.Select(p => $"{JsonSerializer.Serialize(p.Key, OneLineOptions)}: {OneLine(p.Value)}")) + "}",
+        JsonArray array => "[" + string.Join(", ", array.Select(OneLine)) + "]",
+        null => "null",
+        _ => node.ToJsonString(OneLineOptions),
+    };
 
     static Text Plain(string? text) => new(text ?? None);
 

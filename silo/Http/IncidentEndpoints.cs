@@ -54,34 +54,40 @@ public static class IncidentEndpoints
             return Problems.BadRequest($"No building '{building}' is provisioned.");
 
         var raised = await grains.GetIncidentDesk(community).Raise(new IncidentTrigger(community, request.Type, building, twin, request.Description, party.Id, request.Drill == true));
-        var incident = (await grains.GetIncident(raised.Id).GetView())!;
+        var incident = Shown(party, (await grains.GetIncident(raised.Id).GetView())!);
         return raised.Attached ? TypedResults.Ok(incident) : TypedResults.Created($"/api/incidents/{raised.Id}", incident);
     }
 
-    static async Task<Results<Ok<IncidentList>, ProblemHttpResult>> List(string? status, IGrainFactory grains, Provisioner provisioner)
+    static async Task<Results<Ok<IncidentList>, ProblemHttpResult>> List(string? status, HttpContext http, IGrainFactory grains, Provisioner provisioner)
     {
         if (status is not (null or "active" or "closed"))
             return Problems.BadRequest($"There is no incident status '{status}'. Statuses: active, closed.");
         if (provisioner.Community is not { } community)
             return Problems.Unavailable("No topology is loaded yet.");
-        var items = await grains.GetIncidentDesk(community).List(status);
+        var party = http.RequireParty();
+        var items = (await grains.GetIncidentDesk(community).List(status)).Select(i => Shown(party, i)).ToImmutableArray();
         return TypedResults.Ok(new IncidentList(items.Length, items));
     }
 
-    static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Get(string id, IGrainFactory grains)
+    static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Get(string id, HttpContext http, IGrainFactory grains)
     {
         if (!TwinId.IsValidId(id))
             return Problems.BadRequest($"'{id}' is not a valid incident id.");
         var view = await grains.GetIncident(id).GetView();
-        return view is null ? Problems.NotFound($"No incident '{id}'.") : TypedResults.Ok(view);
+        return view is null ? Problems.NotFound($"No incident '{id}'.") : TypedResults.Ok(Shown(http.RequireParty(), view));
     }
+
+    /// <summary>Roles with a care purpose see which households need assisted evacuation; the others do not.</summary>
+    static readonly string[] CareRoles = [Party.AdminRole, "committee", "grid", "fire", "medical"];
+
+    static IncidentView Shown(Party party, IncidentView incident) => CareRoles.Contains(party.Role) ? incident : incident.WithoutPersonalData();
 
     static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> TaskStep(string id, string taskId, string action, HttpContext http, IGrainFactory grains)
     {
         if (!TwinId.IsValidId(id) || !TwinId.IsValidId(taskId))
             return Problems.BadRequest("Incident and task ids match " + TwinId.IdPattern + ".");
         var party = http.RequireParty();
-        return ToResult(await grains.GetIncident(id).TaskStep(taskId, action, party.Id, party.Role));
+        return ToResult(party, await grains.GetIncident(id).TaskStep(taskId, action, party.Id, party.Role));
     }
 
     static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Account(string id, string household, AccountRequest request, HttpContext http, IGrainFactory grains)
@@ -91,7 +97,7 @@ public static class IncidentEndpoints
             return Problems.BadRequest("Incident and household ids match " + TwinId.IdPattern + ".");
         if (request.Status is not (HouseholdStatuses.Safe or HouseholdStatuses.NeedHelp))
             return Problems.BadRequest("\"status\" must be safe or need_help.");
-        return ToResult(await grains.GetIncident(id).Account(household, request.Status, party.Id));
+        return ToResult(party, await grains.GetIncident(id).Account(household, request.Status, party.Id));
     }
 
     static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Close(string id, HttpContext http, IGrainFactory grains)
@@ -99,7 +105,7 @@ public static class IncidentEndpoints
         if (!TwinId.IsValidId(id))
             return Problems.BadRequest($"'{id}' is not a valid incident id.");
         var party = http.RequireParty();
-        return ToResult(await grains.GetIncident(id).Close(party.Id, party.Role));
+        return ToResult(party, await grains.GetIncident(id).Close(party.Id, party.Role));
     }
 
     static async Task<IResult> Report(string id, string? format, HttpContext http, IGrainFactory grains)
@@ -113,12 +119,12 @@ public static class IncidentEndpoints
         return wantsHtml ? TypedResults.Content(IncidentReportPage.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 
-    static Results<Ok<IncidentView>, ProblemHttpResult> ToResult(IncidentOutcome outcome) => outcome switch
+    static Results<Ok<IncidentView>, ProblemHttpResult> ToResult(Party party, IncidentOutcome outcome) => outcome switch
     {
         { NotFound: true } => Problems.NotFound(Problems.Sentence(outcome.Error!)),
         { Forbidden: true } => TypedResults.Problem(Problems.Sentence(outcome.Error!), statusCode: 403, title: "Not allowed for this party"),
         { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
-        _ => TypedResults.Ok(outcome.Incident!),
+        _ => TypedResults.Ok(Shown(party, outcome.Incident!)),
     };
 
     static string Sentence(string text) => Problems.Sentence(text);

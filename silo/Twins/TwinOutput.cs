@@ -17,8 +17,9 @@ public sealed class TwinOutput(MqttOutbox outbox, TwinChangeFeed feed) : ITwinOu
 
     public void IncidentChanged(IncidentView incident)
     {
-        outbox.Publish(Topics.State(new TwinId(TwinKinds.Incident, incident.Id)), JsonSerializer.SerializeToUtf8Bytes(incident, TwinJson.Options), retain: true, "incident");
-        feed.Publish(LiveEvent.Of(incident));
+        var shown = incident.WithoutPersonalData();
+        outbox.Publish(Topics.State(new TwinId(TwinKinds.Incident, incident.Id)), JsonSerializer.SerializeToUtf8Bytes(shown, TwinJson.Options), retain: true, "incident");
+        feed.Publish(LiveEvent.Of(shown));
     }
 
     public void SendCommand(TwinId twin, CommandMessage command) =>

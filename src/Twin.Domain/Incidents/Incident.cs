@@ -63,7 +63,7 @@ public sealed record HouseholdAccount(
     [property: Id(2)] string Status,
     [property: Id(3)] DateTimeOffset? At,
     [property: Id(4)] string? By,
-    [property: Id(5)] bool Vulnerable);
+    [property: Id(5)] bool? Vulnerable);
 
 public static class ActionStatuses
 {
@@ -149,6 +149,16 @@ public sealed record IncidentView(
         s.Id, s.Community, s.Type, s.Building, s.Twin, s.Description, s.Status, s.OpenedAt, s.ClosedAt, s.Tasks,
         IncidentRules.Count(s.Households.Values), s.Households.Values.OrderBy(h => h.Household, StringComparer.Ordinal).ToImmutableList(),
         s.Actions, s.Timeline, s.Version, s.Drill);
+
+    /// <summary>
+    /// Without what tells which households have vulnerable residents (the flag, and the assisted-evacuation tasks):
+    /// for the stream, the retained state and parties without a care purpose.
+    /// </summary>
+    public IncidentView WithoutPersonalData() => this with
+    {
+        Tasks = Tasks.RemoveAll(t => t.Household is not null),
+        HouseholdDetails = HouseholdDetails.Select(h => h with { Vulnerable = null }).ToImmutableList(),
+    };
 
     /// <summary>The list form: everything but the per-household detail and the timeline.</summary>
     public IncidentView Summary() => this with { HouseholdDetails = [], Timeline = [] };

@@ -139,6 +139,29 @@ public sealed class SecurityTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task Which_households_have_vulnerable_residents_is_shown_only_to_parties_who_care_for_them()
+    {
+        await using var device = await silo.Device();
+        var raised = await silo.Http.PostAsJsonAsync("/api/incidents", new { type = "fire", building = "B3", description = "fire in B3" });
+        var id = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await device.Subscribe($"twin/incident/{id}/state");
+
+        using var committee = silo.Client("demo-committee");
+        var full = await Eventually.Get(() => committee.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}"),
+            i => i.GetProperty("tasks").EnumerateArray().Any(t => t.TryGetProperty("household", out _)), "the assisted-evacuation tasks");
+        Assert.Contains(full.GetProperty("householdDetails").EnumerateArray(), h => h.TryGetProperty("vulnerable", out var v) && v.GetBoolean());
+
+        using var police = silo.Client("demo-police");
+        var shown = await police.GetStringAsync($"/api/incidents/{id}");
+        Assert.DoesNotContain("\"vulnerable\"", shown);
+        Assert.DoesNotContain("Assisted evacuation", shown);
+        var retained = await device.WaitFor($"twin/incident/{id}/state", s => s.GetProperty("households").GetProperty("total").GetInt32() > 0);
+        Assert.DoesNotContain("Assisted evacuation", retained.GetRawText());
+        Assert.DoesNotContain("\"vulnerable\"", retained.GetRawText());
+        await committee.PostAsync($"/api/incidents/{id}/close", null);
+    }
+
+    [Fact]
     public async Task A_face_match_subject_is_shown_to_the_police_only()
     {
         var camera = await silo.NewTwin("camera");
