@@ -13,11 +13,12 @@ public sealed record RouteAccess(string Name, string Method, string Path, IReadO
 /// </summary>
 public static class AccessMatrix
 {
-    public static readonly IReadOnlyList<string> Roles = ["property", "committee", "grid", "police", "fire", "medical", "resident", "admin"];
+    public static IReadOnlyList<string> Roles => Parties.Roles.All;
 
-    static readonly string[] Everyone = ["property", "committee", "grid", "police", "fire", "medical", "resident", "admin"];
-    static readonly string[] Staff = ["property", "committee", "grid", "police", "fire", "medical", "admin"];
-    static readonly string[] Coordinators = ["property", "committee", "admin"];
+    static readonly string[] Everyone = [.. Parties.Roles.All];
+    static readonly string[] Staff = [.. Parties.Roles.All.Where(r => r != "resident")];
+    // The incident grain holds the same rule, so closing is refused however it is asked for.
+    static readonly string[] Coordinators = [.. Incidents.IncidentRules.CoordinatorRoles];
 
     public static readonly IReadOnlyList<RouteAccess> Routes =
     [

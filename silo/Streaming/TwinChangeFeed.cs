@@ -25,8 +25,6 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
     readonly Lock gate = new();
     ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
 
-    public int SubscriberCount => subscribers.Items.Length;
-
     public void Publish(LiveEvent change)
     {
         foreach (var subscriber in subscribers.Items)

@@ -1,6 +1,6 @@
 namespace Twin;
 
-/// <summary>The kinds of twin that exist. Device kinds carry a schema (<see cref="Schema.KindSchemas"/>).</summary>
+/// <summary>The kinds of twin that exist. Physical kinds are registered with their rules in <see cref="Twins.KindRegistry"/>.</summary>
 public static class TwinKinds
 {
     public const string Community = "community";
@@ -13,12 +13,8 @@ public static class TwinKinds
     public const string Incident = "incident";
     public const string WorkOrder = "workorder";
 
-    /// <summary>Kinds that are twins of something physical and take MQTT messages.</summary>
-    public static readonly IReadOnlyList<string> Physical = [Building, Gate, Lamp, Bin, Camera, Household];
-
-    static readonly HashSet<string> All = [Community, .. Physical, Incident, WorkOrder];
+    // The physical kinds are the registered ones: a new kind is known once it is in the registry.
+    static readonly HashSet<string> All = [Community, Incident, WorkOrder, .. Twins.KindRegistry.All.Select(k => k.Kind)];
 
     public static bool IsKnown(string kind) => All.Contains(kind);
-
-    public static bool IsPhysical(string kind) => Physical.Contains(kind);
 }

@@ -17,7 +17,6 @@ public sealed record TopologyPlan(
     ImmutableArray<string> Problems)
 {
     public static readonly IReadOnlyList<string> Vulnerabilities = ["elderly_alone", "limited_mobility", "needs_medication", "infant"];
-    public static readonly IReadOnlyList<string> Roles = ["property", "committee", "grid", "police", "fire", "medical", "resident", "admin"];
 
     public bool IsValid => Problems.IsEmpty;
 
@@ -98,8 +97,8 @@ public sealed record TopologyPlan(
             var p = doc.Parties[i];
             if (!TwinId.IsValidId(p.Id))
                 problems.Add($"\"parties[{i}]\": id '{p.Id}' does not match {TwinId.IdPattern}");
-            if (!Roles.Contains(p.Role))
-                problems.Add($"\"parties[{i}]\": role '{p.Role}' is not one of {string.Join(", ", Roles)}");
+            if (!Parties.Roles.All.Contains(p.Role))
+                problems.Add($"\"parties[{i}]\": role '{p.Role}' is not one of {string.Join(", ", Parties.Roles.All)}");
             if (p.TokenSha256 is { } hash && !IsSha256Hex(hash))
                 problems.Add($"\"parties[{i}]\": tokenSha256 must be 64 hexadecimal characters (the SHA-256 of the token, never the token)");
         }
