@@ -33,7 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 throw new TimeoutException($"{what} did not happen within {max.TotalSeconds} s of fake time");
             Clock.Advance(by);
             advanced += by;
-            await Task.Delay(5);
+            await Task.Delay(10);
         }
         return advanced;
     }
