@@ -49,4 +49,31 @@ static partial class Log
 
     [LoggerMessage(2015, LogLevel.Error, "Ingestion failed on a message from {Topic}; it was dead-lettered")]
     public static partial void HandleFailed(ILogger logger, Exception exception, string topic);
+
+    [LoggerMessage(2030, LogLevel.Information, "Database schema: {Script} {Outcome}")]
+    public static partial void SchemaScriptApplied(ILogger logger, string script, string outcome);
+
+    [LoggerMessage(2031, LogLevel.Error, "PostgreSQL is unreachable: {Error}. Writes are held and retried; health says not ready")]
+    public static partial void DatabaseDown(ILogger logger, string error);
+
+    [LoggerMessage(2032, LogLevel.Information, "PostgreSQL answers again after {Seconds:0.0} s")]
+    public static partial void DatabaseBack(ILogger logger, double seconds);
+
+    [LoggerMessage(2033, LogLevel.Warning, "Writing {Rows} history rows failed ({Error}); retrying")]
+    public static partial void HistoryWriteFailed(ILogger logger, int rows, string error);
+
+    [LoggerMessage(2034, LogLevel.Error, "Shutting down with {Rows} history rows unwritten: the database did not come back in time. Their device messages were not acknowledged and will be delivered again")]
+    public static partial void HistoryAbandoned(ILogger logger, int rows);
+
+    [LoggerMessage(2035, LogLevel.Warning, "Taking over the MQTT ingestion session {ClientId} of dead silo {Silo} to apply what the broker held for it")]
+    public static partial void DrainStarted(ILogger logger, string clientId, string silo);
+
+    [LoggerMessage(2036, LogLevel.Information, "Drained the MQTT session {ClientId}: {Messages} messages applied; it is unsubscribed and closed")]
+    public static partial void DrainFinished(ILogger logger, string clientId, long messages);
+
+    [LoggerMessage(2037, LogLevel.Warning, "The broker refused us the session {ClientId} of a dead silo: {Reason}")]
+    public static partial void DrainRefused(ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(2038, LogLevel.Error, "Draining the MQTT session of dead silo {Silo} failed: {Error}")]
+    public static partial void DrainFailed(ILogger logger, string silo, string error);
 }

@@ -6,6 +6,11 @@ try
     await TwinHost.Build(args).RunAsync();
     return 0;
 }
+catch (Twin.Silo.Persistence.DatabaseUnavailableException e)
+{
+    await Console.Error.WriteLineAsync($"twin: {e.Message}");
+    return 1;
+}
 catch (TopologyException e)
 {
     await Console.Error.WriteLineAsync($"twin: {e.Message}");

@@ -10,7 +10,7 @@ namespace Twin.Silo;
 /// <summary>Tells the person who started the silo where everything is, where state lives, and the admin token.</summary>
 public sealed class StartupBanner(
     IHostApplicationLifetime lifetime, IServer server, IOptions<MqttOptions> mqtt, IOptions<TwinOptions> twin,
-    AdminToken admin, TopologyLoader topology) : IHostedService
+    AdminToken admin, TopologyLoader topology, IOptions<Cluster.SiloIdentity> identity) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +33,8 @@ public sealed class StartupBanner(
             $"  Community  {report?.Community} ({report?.Added.Length + report?.Changed.Length + report?.Unchanged} twins) from {twin.Value.TopologyPath}",
             string.IsNullOrEmpty(twin.Value.Postgres)
                 ? "  Storage    state is in memory: it is lost when the silo stops (set Twin:Postgres for durable mode)"
-                : "  Storage    PostgreSQL",
+                : $"  Storage    PostgreSQL {Where(twin.Value.Postgres)}: twins, incidents, work orders, audit, reminders, cluster membership and history",
+            $"  Silo       {identity.Value.SiloName} (silo port {identity.Value.Port}, gateway {identity.Value.GatewayPort})",
             admin.Generated
                 ? $"  Admin      TWIN_ADMIN_TOKEN={admin.Value}   (generated for this run; set TWIN_ADMIN_TOKEN to choose one)"
                 : "  Admin      token from TWIN_ADMIN_TOKEN",
@@ -41,6 +42,12 @@ public sealed class StartupBanner(
         };
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
         Console.Out.Flush();
+    }
+
+    static string Where(string connectionString)
+    {
+        var parts = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"{parts.Host}:{parts.Port}/{parts.Database}";
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

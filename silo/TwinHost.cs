@@ -2,7 +2,13 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Twin.History;
 using Twin.Incidents;
+using Twin.Silo.Cluster;
+using Twin.Silo.Persistence;
 using Twin.Silo.Http;
 using Twin.Silo.Mqtt;
 using Twin.Silo.Security;
@@ -32,13 +38,28 @@ public static class TwinHost
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
         services.AddSingleton(TimeProvider.System);
 
+        services.AddOptions<SiloIdentity>().BindConfiguration(SiloIdentity.Section);
+        services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HistoryMetrics>();
+        var identity = configuration.GetSection(SiloIdentity.Section).Get<SiloIdentity>() ?? new SiloIdentity();
+        var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
+        if (string.IsNullOrWhiteSpace(postgres))
+            services.AddSingleton<IHistoryLog, MemoryHistory>();
+        else
+            AddDurableServices(services, postgres);
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: configuration.GetValue("Twin:Silo:Port", 11111),
-                gatewayPort: configuration.GetValue("Twin:Silo:GatewayPort", 30000));
-            silo.AddMemoryGrainStorage(TwinStorage.Name);
-            silo.UseInMemoryReminderService();
+            if (string.IsNullOrWhiteSpace(postgres))
+            {
+                silo.UseLocalhostClustering(identity.Port, identity.GatewayPort);
+                silo.AddMemoryGrainStorage(TwinStorage.Name);
+                silo.UseInMemoryReminderService();
+            }
+            else
+                UsePostgres(silo, postgres, identity);
+            var reminderPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", TimeSpan.FromMinutes(1));
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
         });
 
         services.AddSingleton<TwinMetrics>();
@@ -66,6 +87,7 @@ public static class TwinHost
         services.AddHostedService(sp => sp.GetRequiredService<MqttOutbox>());
         services.AddSingleton<MqttIngestion>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngestion>());
+        services.AddHostedService<DeadSiloSessions>();
         services.AddHostedService<StartupBanner>();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = HttpLimits.MaxBodyBytes);
@@ -81,7 +103,7 @@ public static class TwinHost
         services.AddAuthorizationBuilder().AddAccessMatrix();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ResidentOwnHouseholdHandler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TwinMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName)
+            .AddMeter(TwinMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName, HistoryMetrics.MeterName)
             .AddPrometheusExporter());
 
         var app = builder.Build();
@@ -101,5 +123,49 @@ public static class TwinHost
         app.MapAudit();
         app.MapProvisioning();
         return app;
+    }
+
+    /// <summary>
+    /// Durable mode's services, started in this order before Orleans: the schema is applied, the database is watched,
+    /// the history writer runs (and, stopping after Orleans, flushes what the grains wrote last).
+    /// </summary>
+    static void AddDurableServices(IServiceCollection services, string postgres)
+    {
+        services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+        services.AddHostedService<DatabaseSchema>();
+        services.AddSingleton<DatabaseHealth>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseHealth>());
+        services.AddSingleton<PostgresHistory>();
+        services.AddSingleton<IHistoryLog>(sp => sp.GetRequiredService<PostgresHistory>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresHistory>());
+        // Grain state in Orleans' own binary format: the state records are written for it ([GenerateSerializer], [Id]).
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+    }
+
+    static void UsePostgres(ISiloBuilder silo, string postgres, SiloIdentity identity)
+    {
+        const string invariant = "Npgsql";
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = identity.ClusterId;
+            o.ServiceId = "twin";
+        });
+        silo.Configure<SiloOptions>(o => o.SiloName = identity.SiloName);
+        silo.ConfigureEndpoints(identity.AdvertisedAddress, identity.Port, identity.GatewayPort);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = postgres;
+        });
+        silo.AddAdoNetGrainStorage(TwinStorage.Name, o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = postgres;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = postgres;
+        });
     }
 }

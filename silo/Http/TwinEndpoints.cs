@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Twin.Communities;
+using Twin.History;
 using Twin.Schema;
 using Twin.Silo.Security;
 using Twin.Silo.Topology;
@@ -16,6 +17,7 @@ public static class TwinEndpoints
         var group = app.MapGroup("/api/twins").WithTags("Twins");
         group.MapGet("/{kind}/{id}", GetTwin).WithSummary("One live twin").RequireAccess("twins.get");
         group.MapGet("/", ListTwins).WithSummary("Twins matching kind, building and status, from the rollups").RequireAccess("twins.list");
+        group.MapGet("/{kind}/{id}/history", GetHistory).WithSummary("Accepted messages and state changes of one twin, newest first").RequireAccess("twins.history");
         group.MapPost("/{kind}/{id}/commands", SendCommand).WithSummary("Send a command to a device through its twin").RequireAccess("twins.command");
         return group;
     }
@@ -26,6 +28,34 @@ public static class TwinEndpoints
             return problem;
         var view = await grains.GetTwin(twin).GetView(includePersonalData: true);
         return view is null ? Problems.NotFound($"No {kind} '{id}' is provisioned.") : TypedResults.Ok(await personal.Show(http.RequireParty(), view, "http"));
+    }
+
+    static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> GetHistory(string kind, string id, string? from, string? to, int? limit,
+        IGrainFactory grains, IHistoryLog history, CancellationToken cancellationToken)
+    {
+        if (Problems.CheckTwin(kind, id, out var twin) is { } problem)
+            return problem;
+        if (!TryReadTime(from, out var since) || !TryReadTime(to, out var until))
+            return Problems.BadRequest("from and to are ISO 8601 times with an offset, e.g. 2026-11-23T08:00:00Z.");
+        if (limit is < 1 or > 10_000)
+            return Problems.BadRequest("limit must be between 1 and 10000.");
+        if (since >= until)
+            return Problems.BadRequest("from must be earlier than to.");
+        if (await grains.GetTwin(twin).GetView(includePersonalData: false) is null)
+            return Problems.NotFound($"No {kind} '{id}' is provisioned.");
+        var items = await history.Read(new HistoryQuery(twin.ToString(), since, until, limit ?? 100), cancellationToken);
+        return TypedResults.Ok(new HistoryPage(twin.ToString(), history.Retention, items.Count, items));
+    }
+
+    static bool TryReadTime(string? text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (string.IsNullOrEmpty(text))
+            return true;
+        if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            return false;
+        time = parsed;
+        return true;
     }
 
     static async Task<Results<Ok<TwinList>, ProblemHttpResult>> ListTwins(string? kind, string? building, string? status, int? limit,
@@ -78,6 +108,8 @@ public static class TwinEndpoints
             : TypedResults.Accepted($"/api/twins/{kind}/{id}", accepted);
     }
 }
+
+public sealed record HistoryPage(string Twin, string Retention, int Count, IReadOnlyList<HistoryRecord> Items);
 
 public sealed record TwinList(int Count, ImmutableArray<TwinSummary> Items);
 

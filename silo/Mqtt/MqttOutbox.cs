@@ -18,7 +18,7 @@ public sealed class MqttOutbox : BackgroundService
     readonly IngestMetrics metrics;
     readonly ILogger<MqttOutbox> logger;
 
-    public MqttOutbox(IOptions<MqttOptions> options, Security.SiloMqttAccount account, IngestMetrics metrics, ILogger<MqttOutbox> logger)
+    public MqttOutbox(IOptions<MqttOptions> options, IOptions<Cluster.SiloIdentity> identity, Security.SiloMqttAccount account, IngestMetrics metrics, ILogger<MqttOutbox> logger)
     {
         this.metrics = metrics;
         this.logger = logger;
@@ -27,7 +27,7 @@ public sealed class MqttOutbox : BackgroundService
         lanes = Enumerable.Range(0, Lanes)
             .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
-        var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings)}-out")
+        var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings, identity.Value)}-out")
             .WithCleanStart(true)
             .Build();
         connection = new MqttConnection("publisher", new MqttClientFactory().CreateMqttClient(), clientOptions, _ => Task.CompletedTask, logger);
@@ -110,7 +110,12 @@ public sealed class MqttOutbox : BackgroundService
 
 static class MqttClientSettings
 {
-    public static string BaseClientId(MqttOptions settings) => settings.ClientId ?? $"twin-silo-{Environment.MachineName.ToLowerInvariant()}";
+    /// <summary>Named after the silo (see <see cref="Cluster.SiloIdentity"/>), so the others can find a dead silo's ingestion session.</summary>
+    public static string BaseClientId(MqttOptions settings, Cluster.SiloIdentity identity) => settings.ClientId ?? BaseClientId(identity.SiloName);
+
+    public static string BaseClientId(string siloName) => $"twin-{siloName}";
+
+    public static string IngestionClientId(string baseClientId) => $"{baseClientId}-in";
 
     public static MqttClientOptionsBuilder Builder(MqttOptions settings, Security.SiloMqttAccount account, string clientId)
     {

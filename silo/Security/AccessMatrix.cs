@@ -24,6 +24,7 @@ public static class AccessMatrix
     [
         new("twins.get", "GET", "/api/twins/{kind}/{id}", Everyone, ResidentOwnOnly: true),
         new("twins.list", "GET", "/api/twins", Staff),
+        new("twins.history", "GET", "/api/twins/{kind}/{id}/history", ["property", "committee", "grid", "admin", "resident"], ResidentOwnOnly: true),
         new("twins.command", "POST", "/api/twins/{kind}/{id}/commands", ["property", "admin"]),
         new("communities.get", "GET", "/api/communities/{id}", Everyone),
         new("stream", "GET", "/api/stream", Staff),

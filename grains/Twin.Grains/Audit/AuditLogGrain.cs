@@ -9,7 +9,7 @@ public sealed class AuditLogGrain([PersistentState("audit", TwinStorage.Name)] I
     public async Task Record(AuditEntry entry)
     {
         store.State = store.State with { Entries = store.State.Entries.Add(entry) };
-        await store.WriteStateAsync();
+        await store.WriteOrDeactivate(this);
     }
 
     public Task<ImmutableArray<AuditEntry>> Query(string? subject, int limit) =>

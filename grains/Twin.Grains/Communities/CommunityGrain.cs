@@ -20,7 +20,7 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
         if (state.State.Defined && state.State.Name == name && merged.SequenceEqual(state.State.Buildings))
             return;
         state.State = new CommunityState { Defined = true, Name = name, Buildings = merged };
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
     }
 
     public Task TwinChanged(TwinSummary twin)

@@ -24,7 +24,7 @@ public sealed class IncidentDeskGrain(
         }
         var id = IncidentIds.New(clock.GetUtcNow());
         store.State = State with { Active = State.Active.SetItem(trigger.Key, id) };
-        await store.WriteStateAsync();
+        await store.WriteOrDeactivate(this);
         var playbook = State.Playbooks.GetValueOrDefault(trigger.Type) ?? Playbooks.Defaults[trigger.Type];
         var view = await GrainFactory.GetIncident(id).Open(trigger, playbook);
         await Changed(view);
@@ -54,7 +54,7 @@ public sealed class IncidentDeskGrain(
             active = active.RemoveRange(active.Where(kv => kv.Value == incident.Id).Select(kv => kv.Key).ToList());
         var wasActive = known?.Status == "active";
         store.State = State with { Items = items.SetItem(incident.Id, incident.Summary()), Active = active };
-        await store.WriteStateAsync();
+        await store.WriteOrDeactivate(this);
         if (incident.Building is { } building && wasActive != (incident.Status == "active"))
             GrainFactory.GetBuilding(building).ActiveIncidentsChanged(ActiveIn(building)).Ignore();
     }
@@ -76,7 +76,7 @@ public sealed class IncidentDeskGrain(
     public async Task SetPlaybooks(ImmutableDictionary<string, Playbook> playbooks)
     {
         store.State = State with { Playbooks = playbooks };
-        await store.WriteStateAsync();
+        await store.WriteOrDeactivate(this);
     }
 }
 

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Twin.Communities;
+using Twin.History;
 using Twin.Twins;
 
 namespace Twin.Incidents;
@@ -16,12 +18,14 @@ public sealed class IncidentGrain(
     [PersistentState("incident", TwinStorage.Name)] IPersistentState<IncidentState> store,
     IPartyDirectory parties,
     ITwinOutput output,
+    IHistoryLog history,
     TimeProvider clock,
     IOptions<IncidentOptions> options,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain, IRemindable
 {
     const string DeadlineReminder = "deadlines";
     IGrainTimer? deadlineTimer;
+    int stepsInHistory;
 
     IncidentState State => store.State;
 
@@ -31,6 +35,7 @@ public sealed class IncidentGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        stepsInHistory = State.Timeline.Count;
         if (State.IsActive)
             StartDeadlineTimer();
         return Task.CompletedTask;
@@ -71,7 +76,7 @@ public sealed class IncidentGrain(
         };
         await Commit();
         StartDeadlineTimer();
-        await this.RegisterOrUpdateReminder(DeadlineReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         Log.IncidentOpened(logger, Me, trigger.Type, trigger.Place, trigger.Description);
         // The device actions take many calls; run them as the incident's next turn so the desk is free at once.
         await this.AsReference<IIncidentGrain>().RunPlaybook();
@@ -384,7 +389,10 @@ public sealed class IncidentGrain(
     async Task Commit()
     {
         store.State = State with { Version = State.Version + 1 };
-        await store.WriteStateAsync();
+        await store.WriteOrDeactivate(this);
+        foreach (var step in State.Timeline.Skip(stepsInHistory))
+            await history.Enqueue(new HistoryEntry(Me, HistoryKind.IncidentStep, null, step.At, null, JsonSerializer.Serialize(step, TwinJson.Options)));
+        stepsInHistory = State.Timeline.Count;
         var view = IncidentView.Of(State);
         output.IncidentChanged(view);
         GrainFactory.GetIncidentDesk(State.Community).Changed(view).Ignore();

@@ -14,8 +14,14 @@ public sealed class IncidentOptions
 {
     public const string Section = "Twin:Incidents";
 
-    /// <summary>How often an active incident looks at its task deadlines (a reminder also wakes it every minute, after a restart too).</summary>
+    /// <summary>How often an active incident looks at its task deadlines while it is in memory.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a durable reminder wakes an active incident, so its deadlines are kept after a restart or the loss of
+    /// its silo: an escalation is late by at most this much. Orleans' reminder minimum is lowered to match.
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Sends a twin's incident triggers to its community's incident desk, without making the twin wait.</summary>

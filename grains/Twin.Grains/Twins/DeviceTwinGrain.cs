@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Twin.Communities;
+using Twin.History;
 using Twin.Incidents;
 using Twin.Schema;
 using Twin.WorkOrders;
@@ -22,6 +23,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     IGrainTimer? tickTimer;
     DateTimeOffset listeningSince;
     TwinSummary? lastReported;
+    TwinState? lastCommitted;
 
     protected DeviceTwinGrain(KindRules rules, IPersistentState<TwinState> store, TwinServices services)
     {
@@ -40,6 +42,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         listeningSince = Now;
+        lastCommitted = State;
         if (State.Provisioned)
         {
             services.Metrics.TwinActivated(rules.Kind);
@@ -352,7 +355,10 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     protected async Task Commit()
     {
         store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
-        await store.WriteStateAsync();
+        await store.WriteOrDeactivate(this);
+        if (lastCommitted is not null && TwinChange.Between(lastCommitted, State) is { } change)
+            await services.History.Enqueue(HistoryEntry.Change(Address, Now, change));
+        lastCommitted = State;
         var view = View(includePersonalData: false);
         services.Output.StateChanged(view);
         services.Metrics.StateChanged(rules.Kind);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Twin.History;
 using Twin.Twins;
 
 namespace Twin.Twins;
@@ -44,6 +45,7 @@ public sealed class TwinServices(
     TimeProvider clock,
     IOptions<CommandOptions> commandOptions,
     TwinMetrics metrics,
+    IHistoryLog history,
     ILoggerFactory loggers)
 {
     public ITwinOutput Output => output;
@@ -51,6 +53,7 @@ public sealed class TwinServices(
     public TimeProvider Clock => clock;
     public CommandOptions Commands => commandOptions.Value;
     public TwinMetrics Metrics => metrics;
+    public IHistoryLog History => history;
     public ILoggerFactory Loggers => loggers;
 }
 

@@ -11,7 +11,7 @@ public sealed class WorkOrderBoardGrain([PersistentState("board", TwinStorage.Na
         if (state.State.Items.TryGetValue(workOrder.Id, out var known) && known.UpdatedAt > workOrder.UpdatedAt)
             return;
         state.State = state.State with { Items = state.State.Items.SetItem(workOrder.Id, workOrder) };
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
     }
 
     public Task<ImmutableArray<WorkOrderView>> Query(string? status) =>

@@ -61,7 +61,7 @@ public sealed class WorkOrderGrain(
 
     async Task<WorkOrderView> Save(string action, string by)
     {
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         var view = WorkOrderView.Of(state.State);
         GrainFactory.GetWorkOrderBoard(state.State.Community).Changed(view).Ignore();
         Log.WorkOrderStep(logger, view.Id, action, by);

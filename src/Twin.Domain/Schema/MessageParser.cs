@@ -177,12 +177,13 @@ public static class MessageParser
         rejection = null;
         if (!root.TryGetProperty("seq", out var element) || element.ValueKind == JsonValueKind.Null)
             return true;
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetUInt64(out var value))
+        // Capped at long.MaxValue: the history stores seq as a PostgreSQL bigint.
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var value) || value < 0)
         {
-            rejection = new Rejection(Rejection.WrongType, $"\"seq\" must be an unsigned whole number, got {Truncate(element.GetRawText(), 40)}");
+            rejection = new Rejection(Rejection.WrongType, $"\"seq\" must be a whole number from 0 to {long.MaxValue}, got {Truncate(element.GetRawText(), 40)}");
             return false;
         }
-        seq = value;
+        seq = (ulong)value;
         return true;
     }
 

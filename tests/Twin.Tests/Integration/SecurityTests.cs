@@ -26,6 +26,7 @@ public sealed class SecurityTests(SiloFixture silo)
     static HttpRequestMessage Sample(string route, string role) => route switch
     {
         "twins.get" => new(HttpMethod.Get, "/api/twins/lamp/L-01"),
+        "twins.history" => new(HttpMethod.Get, "/api/twins/lamp/L-01/history?limit=5"),
         "twins.list" => new(HttpMethod.Get, "/api/twins?kind=lamp"),
         "twins.command" => Post("/api/twins/lamp/L-02/commands", """{"command": "clear_alarm", "args": {"code": "none"}}"""),
         "communities.get" => new(HttpMethod.Get, "/api/communities/sunrise"),

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Twin.History;
 using Twin.Incidents;
+using Twin.Silo.Cluster;
+using Twin.Silo.Persistence;
 using Twin.Twins;
 
 namespace Twin.Tests.Support;
@@ -13,6 +17,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     public static readonly RecordingOutput Output = new();
     public static readonly RecordingIncidents Incidents = new();
+    public static readonly MemoryHistory History = new(Options.Create(new HistoryOptions()), Options.Create(new SiloIdentity()));
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -63,6 +68,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddMetrics();
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton<ITwinOutput>(Output);
+                services.AddSingleton<IHistoryLog>(History);
                 services.AddSingleton<IIncidentReporter>(sp =>
                 {
                     Incidents.Inner = new DeskIncidentReporter(sp.GetRequiredService<IGrainFactory>());
