@@ -66,8 +66,12 @@ public sealed class MessageParserTests
     }
 
     [Fact]
-    public void The_largest_unsigned_seq_is_accepted() =>
-        Assert.Equal(ulong.MaxValue, Accepted(Telemetry("lamp", """{"seq": 18446744073709551615, "lux": 3}""")).Seq);
+    public void The_largest_seq_the_history_can_store_is_accepted() =>
+        Assert.Equal((ulong)long.MaxValue, Accepted(Telemetry("lamp", """{"seq": 9223372036854775807, "lux": 3}""")).Seq);
+
+    [Fact]
+    public void A_seq_beyond_a_bigint_is_rejected_with_the_range() =>
+        Assert.Contains("from 0 to 9223372036854775807", Rejected(Telemetry("lamp", """{"seq": 9223372036854775808, "lux": 3}"""), Rejection.WrongType).Reason);
 
     [Fact]
     public void Unknown_extra_fields_are_ignored()
