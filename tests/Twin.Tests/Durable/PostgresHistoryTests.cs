@@ -1,0 +1,133 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Twin.History;
+using Twin.Silo.Cluster;
+using Twin.Silo.Persistence;
+using Twin.Tests.Support;
+
+namespace Twin.Tests.Durable;
+
+/// <summary>The history writer on a real PostgreSQL of its own (these tests stop the server).</summary>
+public sealed class PostgresHistoryTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Every_entry_is_stored_and_read_back_newest_first_and_a_redelivered_message_is_kept_once()
+    {
+        await using var writer = await Writer.Start(postgres, "history");
+
+        for (var seq = 1; seq <= 300; seq++)
+            await writer.Append(Message("lamp/L-01", (ulong)seq, T0.AddSeconds(seq)));
+        await writer.Append(Message("lamp/L-01", 7, T0.AddSeconds(400)));
+        await writer.Append(HistoryEntry.Change("lamp/L-01", T0.AddSeconds(401), new { status = "alarm" }));
+        await writer.Append(Message("lamp/L-02", 7, T0.AddSeconds(7)));
+
+        Assert.Equal(301, await writer.Count("lamp/L-01"));
+        Assert.Equal(1, await writer.Count("lamp/L-02"));
+        var page = await writer.History.Read(new HistoryQuery("lamp/L-01", null, null, 3), CancellationToken.None);
+        Assert.Equal([HistoryKind.Change, HistoryKind.Telemetry, HistoryKind.Telemetry], page.Select(r => r.Kind));
+        Assert.Equal([300UL, 299UL], page.Skip(1).Select(r => r.Seq!.Value));
+        Assert.Equal("alarm", page[0].Body.GetProperty("status").GetString());
+        Assert.Equal(300, page[1].Body.GetProperty("seq").GetInt32());
+    }
+
+    [Fact]
+    public async Task From_and_to_bound_the_page()
+    {
+        await using var writer = await Writer.Start(postgres, "window");
+        for (var seq = 1; seq <= 10; seq++)
+            await writer.Append(Message("bin/BIN-01", (ulong)seq, T0.AddMinutes(seq)));
+
+        var page = await writer.History.Read(new HistoryQuery("bin/BIN-01", T0.AddMinutes(3), T0.AddMinutes(6), 100), CancellationToken.None);
+
+        Assert.Equal([5UL, 4UL, 3UL], page.Select(r => r.Seq!.Value));
+    }
+
+    [Fact]
+    public async Task While_the_database_is_down_entries_wait_and_the_failures_are_counted_then_everything_is_written()
+    {
+        await using var writer = await Writer.Start(postgres, "outage");
+        await writer.Append(Message("gate/G-north", 1, T0));
+
+        await postgres.PauseAsync();
+        var waiting = new List<Task>();
+        try
+        {
+            for (var seq = 2; seq <= 50; seq++)
+                waiting.Add(await writer.History.Enqueue(Message("gate/G-north", (ulong)seq, T0.AddSeconds(seq))));
+            await Eventually.True(() => Task.FromResult(writer.Failures > 0), "a failed write to be counted", TimeSpan.FromSeconds(20));
+            Assert.DoesNotContain(waiting, t => t.IsCompleted);
+            Assert.False(writer.Health.IsUp);
+        }
+        finally
+        {
+            await postgres.ResumeAsync();
+        }
+
+        await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(50, await writer.Count("gate/G-north"));
+        Assert.True(writer.Health.IsUp);
+    }
+
+    static HistoryEntry Message(string subject, ulong seq, DateTimeOffset at) =>
+        new(subject, HistoryKind.Telemetry, seq, at, at.AddMilliseconds(-5), $$"""{"seq": {{seq}}, "lux": 12.5}""");
+
+    sealed class Writer : IAsyncDisposable
+    {
+        readonly ServiceProvider services;
+        readonly MeterListener listener = new();
+        long failures;
+
+        Writer(NpgsqlDataSource database)
+        {
+            Database = database;
+            services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+            Health = new DatabaseHealth(database, NullLogger<DatabaseHealth>.Instance);
+            History = new PostgresHistory(database, Health, new HistoryMetrics(services.GetRequiredService<IMeterFactory>()),
+                Options.Create(new HistoryOptions { MaxBatch = 64 }), Options.Create(new SiloIdentity { Name = "test" }), NullLogger<PostgresHistory>.Instance);
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "twin.history.write.failures")
+                    l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
+            listener.Start();
+        }
+
+        public NpgsqlDataSource Database { get; }
+        public PostgresHistory History { get; }
+        public DatabaseHealth Health { get; }
+        public long Failures => Interlocked.Read(ref failures);
+
+        public static async Task<Writer> Start(PostgresFixture postgres, string name)
+        {
+            var database = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync(name));
+            await new DatabaseSchema(database, NullLogger<DatabaseSchema>.Instance).StartAsync(CancellationToken.None);
+            var writer = new Writer(database);
+            await writer.History.StartAsync(CancellationToken.None);
+            return writer;
+        }
+
+        public async Task Append(HistoryEntry entry) => await (await History.Enqueue(entry)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        public async Task<long> Count(string subject)
+        {
+            await using var command = Database.CreateCommand("SELECT count(*) FROM twin_history WHERE subject = @s");
+            command.Parameters.AddWithValue("s", subject);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await History.StopAsync(CancellationToken.None);
+            History.Dispose();
+            listener.Dispose();
+            await services.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+}
