@@ -43,6 +43,9 @@ public static class TwinHost
         services.AddSingleton<HistoryMetrics>();
         var identity = configuration.GetSection(SiloIdentity.Section).Get<SiloIdentity>() ?? new SiloIdentity();
         var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
+        // Grain state in Orleans' own binary format, in memory as in PostgreSQL: the state records are written for it
+        // ([GenerateSerializer], [Id]); the default JSON cannot read immutable collections back.
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         if (string.IsNullOrWhiteSpace(postgres))
             services.AddSingleton<IHistoryLog, MemoryHistory>();
         else
@@ -138,8 +141,6 @@ public static class TwinHost
         services.AddSingleton<PostgresHistory>();
         services.AddSingleton<IHistoryLog>(sp => sp.GetRequiredService<PostgresHistory>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresHistory>());
-        // Grain state in Orleans' own binary format: the state records are written for it ([GenerateSerializer], [Id]).
-        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
     }
 
     static void UsePostgres(ISiloBuilder silo, string postgres, SiloIdentity identity)

@@ -46,6 +46,7 @@ public sealed class Provisioner(IGrainFactory grains, PartyRegistry parties, Dev
                     default: Interlocked.Increment(ref unchanged); break;
                 }
             });
+        await grains.GetCommunity(plan.Community).AddMembers([.. plan.Twins.Select(t => t.Twin.ToString())]);
         var partiesChanged = parties.Merge(document.Parties);
         devices.Merge(document.Devices);
         // The first document sets every playbook (defaults plus its overrides); later ones change only what they name.

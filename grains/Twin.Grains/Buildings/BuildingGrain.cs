@@ -15,6 +15,16 @@ public sealed class BuildingGrain([PersistentState("twin", TwinStorage.Name)] IP
     readonly Dictionary<string, TwinSummary> members = [];
     int activeIncidents;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The rollup is derived: a new activation starts from the community's index; members' reports refine it.
+        if (State.Provisioned && State.Community.Length > 0)
+            foreach (var member in await GrainFactory.GetCommunity(State.Community).Query(new TwinQuery(null, State.Id, null, int.MaxValue)))
+                if (member.Kind != TwinKinds.Building)
+                    members.TryAdd($"{member.Kind}/{member.Id}", member);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
     public async Task ActiveIncidentsChanged(int count)
     {
         if (count == activeIncidents)

@@ -167,6 +167,13 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             : new CommandOutcome(true, issued.Id, "pending");
     }
 
+    public Task Rejoin()
+    {
+        if (State.Provisioned)
+            ReportToRollups(force: true);
+        return Task.CompletedTask;
+    }
+
     public async Task WorkOrderDone(string workOrderId)
     {
         if (!State.OpenWorkOrders.ContainsKey(workOrderId))

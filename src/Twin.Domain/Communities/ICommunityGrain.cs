@@ -14,6 +14,10 @@ public interface ICommunityGrain : IGrainWithStringKey
     [Alias("define")]
     Task Define(string? name, ImmutableArray<string> buildings);
 
+    /// <summary>Records which twins belong to the community, so a new activation of the index can ask them to report again.</summary>
+    [Alias("add-members")]
+    Task AddMembers(ImmutableArray<string> members);
+
     [Alias("twin-changed"), OneWay]
     Task TwinChanged(TwinSummary twin);
 

@@ -25,6 +25,10 @@ public interface ITwinGrain : IGrainWithStringKey
     [Alias("command")]
     Task<CommandOutcome> Command(string command, ImmutableDictionary<string, FieldValue> args, string? reason, string issuedBy, bool drill);
 
+    /// <summary>Reports the twin's summary to its rollups again: they are derived, and a new activation of one starts empty.</summary>
+    [Alias("rejoin")]
+    Task Rejoin();
+
     [Alias("workorder-done")]
     Task WorkOrderDone(string workOrderId);
 }

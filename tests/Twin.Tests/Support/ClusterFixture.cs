@@ -69,6 +69,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton<ITwinOutput>(Output);
                 services.AddSingleton<IHistoryLog>(History);
+                services.AddSingleton<Orleans.Storage.IGrainStorageSerializer, Orleans.Storage.OrleansGrainStorageSerializer>();
                 services.AddSingleton<IIncidentReporter>(sp =>
                 {
                     Incidents.Inner = new DeskIncidentReporter(sp.GetRequiredService<IGrainFactory>());
