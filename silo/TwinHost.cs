@@ -61,7 +61,7 @@ public static class TwinHost
             }
             else
                 UsePostgres(silo, postgres, identity);
-            var reminderPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", TimeSpan.FromMinutes(1));
+            var reminderPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
         });
 

@@ -47,21 +47,37 @@ public sealed class DatabaseHealth(NpgsqlDataSource database, ILogger<DatabaseHe
         }
     }
 
+    async Task Probe(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(ProbeEvery);
+        await using var command = database.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(timeout.Token);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(ProbeEvery);
-                await using var command = database.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(timeout.Token);
+                await Probe(stoppingToken);
                 Succeeded();
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception) when (!stoppingToken.IsCancellationRequested)
             {
-                Failed(e is OperationCanceledException ? new TimeoutException("no answer within 2 s") : e);
+                // Idle pooled connections may date from before a database restart: drop them and ask once more
+                // before calling the database down.
+                database.Clear();
+                try
+                {
+                    await Probe(stoppingToken);
+                    Succeeded();
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Failed(e is OperationCanceledException ? new TimeoutException($"no answer within {ProbeEvery.TotalSeconds:0} s") : e);
+                }
             }
             try
             {

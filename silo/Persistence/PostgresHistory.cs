@@ -70,6 +70,7 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
     async Task WriteUntilStored(List<Pending> batch)
     {
         var delay = TimeSpan.FromMilliseconds(200);
+        var mayBeStale = connection is not null;
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
@@ -81,6 +82,13 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
                 foreach (var pending in batch)
                     pending.Stored.TrySetResult();
                 return;
+            }
+            catch (Exception) when (mayBeStale)
+            {
+                // The writer's connection may date from before a database restart and fail once although the
+                // database is back: a fresh connection decides whether the database is really away.
+                mayBeStale = false;
+                await DropConnection();
             }
             catch (Exception e)
             {

@@ -21,7 +21,7 @@ public sealed class IncidentOptions
     /// How often a durable reminder wakes an active incident, so its deadlines are kept after a restart or the loss of
     /// its silo: an escalation is late by at most this much. Orleans' reminder minimum is lowered to match.
     /// </summary>
-    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Sends a twin's incident triggers to its community's incident desk, without making the twin wait.</summary>
