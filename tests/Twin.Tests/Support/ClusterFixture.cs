@@ -61,6 +61,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo) => silo
             .AddMemoryGrainStorage(TwinStorage.Name)
             .UseInMemoryReminderService()
+            // As TwinHost does: incidents' reminders come more often than Orleans' default minimum of a minute.
+            .Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = new IncidentOptions().ReminderPeriod)
             .ConfigureServices(services =>
             {
                 services.AddSingleton<IPartyDirectory, TestParties>();
