@@ -76,4 +76,7 @@ static partial class Log
 
     [LoggerMessage(2038, LogLevel.Error, "Draining the MQTT session of dead silo {Silo} failed: {Error}")]
     public static partial void DrainFailed(ILogger logger, string silo, string error);
+
+    [LoggerMessage(2039, LogLevel.Warning, "PostgreSQL refused a history row of {Subject} ({Error}); it is kept with its body in base64")]
+    public static partial void HistoryRowRefused(ILogger logger, string subject, string error);
 }

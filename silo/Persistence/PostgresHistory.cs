@@ -26,6 +26,7 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
     readonly HistoryOptions options;
     readonly string silo;
     readonly Channel<Pending> queue;
+    readonly CancellationTokenSource shutdownDeadline = new();
     NpgsqlConnection? connection;
 
     public PostgresHistory(NpgsqlDataSource database, DatabaseHealth health, HistoryMetrics metrics, IOptions<HistoryOptions> options,
@@ -83,6 +84,15 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
                     pending.Stored.TrySetResult();
                 return;
             }
+            catch (PostgresException e) when (IsRefusedData(e))
+            {
+                // A row the database refuses as data (JSON with \u0000, say) must not hold up the others.
+                var inserted = await WriteRowByRow(batch);
+                metrics.Flushed(batch.Count, inserted, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                foreach (var pending in batch)
+                    pending.Stored.TrySetResult();
+                return;
+            }
             catch (Exception) when (mayBeStale)
             {
                 // The writer's connection may date from before a database restart and fail once although the
@@ -115,6 +125,30 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
         }
+    }
+
+    static bool IsRefusedData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal);
+
+    async Task<int> WriteRowByRow(List<Pending> batch)
+    {
+        var inserted = 0;
+        foreach (var pending in batch)
+        {
+            try
+            {
+                inserted += await Write([pending]);
+            }
+            catch (PostgresException e) when (IsRefusedData(e))
+            {
+                Log.HistoryRowRefused(logger, pending.Entry.Subject, e.MessageText);
+                var kept = pending.Entry with
+                {
+                    Body = JsonSerializer.Serialize(new { refused = e.MessageText, bodyBase64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pending.Entry.Body)) }),
+                };
+                inserted += await Write([pending with { Entry = kept }]);
+            }
+        }
+        return inserted;
     }
 
     void Abandon(List<Pending> batch, Exception why)
@@ -213,8 +247,6 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
         }
         return records;
     }
-
-    readonly CancellationTokenSource shutdownDeadline = new();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -36,6 +36,24 @@ public sealed class PostgresHistoryTests(PostgresFixture postgres) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_body_postgresql_refuses_is_kept_in_base64_and_holds_up_nothing_else()
+    {
+        await using var writer = await Writer.Start(postgres, "refused");
+        var waiting = new List<Task>
+        {
+            await writer.History.Enqueue(Message("camera/C-01", 1, T0)),
+            await writer.History.Enqueue(new HistoryEntry("camera/C-01", HistoryKind.Event, 2, T0.AddSeconds(1), null, """{"type": "motion", "note": "a\u0000b"}""")),
+            await writer.History.Enqueue(Message("camera/C-01", 3, T0.AddSeconds(2))),
+        };
+
+        await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var page = await writer.History.Read(new HistoryQuery("camera/C-01", null, null, 10), CancellationToken.None);
+        Assert.Equal([3UL, 2UL, 1UL], page.Select(r => r.Seq!.Value));
+        Assert.Contains("\\u0000", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(page[1].Body.GetProperty("bodyBase64").GetString()!)));
+    }
+
+    [Fact]
     public async Task From_and_to_bound_the_page()
     {
         await using var writer = await Writer.Start(postgres, "window");
