@@ -61,6 +61,13 @@ public sealed class DurableSiloTests(DurableSiloFixture silo) : IClassFixture<Du
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync("/api/twins/lamp/no-such-lamp/history")).StatusCode);
+
+        Assert.True(await silo.Metric("twin_history_written_total") >= 3);
+        Assert.True(await silo.Metric("twin_history_batch_size_count") >= 1);
+        Assert.True(await silo.Metric("twin_history_flush_duration_milliseconds_count") >= 1);
+        Assert.Contains("twin_history_queue_depth", await silo.Http.GetStringAsync("/metrics"));
+        var health = await silo.Http.GetFromJsonAsync<JsonElement>("/health");
+        Assert.Equal("up", health.GetProperty("checks").GetProperty("database").GetString());
     }
 
     [Fact]

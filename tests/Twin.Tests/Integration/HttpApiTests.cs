@@ -17,6 +17,35 @@ public sealed class HttpApiTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task In_memory_the_history_says_it_keeps_only_a_window_and_still_holds_each_message_once()
+    {
+        var lamp = await silo.NewTwin("lamp");
+        await using var device = await silo.Device();
+        await device.Publish($"twin/lamp/{lamp}/telemetry", new { seq = 1, lux = 200 });
+        await device.Publish($"twin/lamp/{lamp}/telemetry", new { seq = 1, lux = 200 });
+        await device.Publish($"twin/lamp/{lamp}/telemetry", new { seq = 2, lux = 210 });
+
+        var page = await Eventually.Get(() => silo.Http.GetFromJsonAsync<JsonElement>($"/api/twins/lamp/{lamp}/history"),
+            p => p.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("kind").GetString() == "telemetry") == 2, "two messages in the history");
+
+        Assert.StartsWith("memory: only the newest", page.GetProperty("retention").GetString());
+        Assert.Equal([2L, 1L], page.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("kind").GetString() == "telemetry")
+            .Select(i => i.GetProperty("seq").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Live_and_ready_are_told_apart()
+    {
+        var live = await silo.Http.GetFromJsonAsync<JsonElement>("/health/live");
+        var ready = await silo.Http.GetFromJsonAsync<JsonElement>("/health/ready");
+        var health = await silo.Http.GetFromJsonAsync<JsonElement>("/health");
+
+        Assert.Equal("live", live.GetProperty("status").GetString());
+        Assert.True(ready.GetProperty("ready").GetBoolean());
+        Assert.Equal("not used: state is in memory", health.GetProperty("checks").GetProperty("database").GetString());
+    }
+
+    [Fact]
     public async Task Requests_without_a_token_get_401_problem()
     {
         using var anonymous = silo.Client(null);
