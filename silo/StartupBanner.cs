@@ -28,6 +28,7 @@ public sealed class StartupBanner(
             "",
             "Twin is running.",
             $"  API        {url}/api   (e.g. {url}/api/twins/lamp/L-01)",
+            $"  API docs   {url}{Http.ApiDocuments.ReferencePath}/   (OpenAPI: {url}/openapi/v1.json)",
             $"  Metrics    {url}/metrics",
             m.IsEmbedded ? $"  MQTT       embedded broker on {m.BindAddress}:{m.Port}" : $"  MQTT       external broker {m.Host}:{m.Port}",
             $"  Community  {report?.Community} ({report?.Added.Length + report?.Changed.Length + report?.Unchanged} twins) from {twin.Value.TopologyPath}",

@@ -100,6 +100,7 @@ public static class TwinHost
             limiter.OnRejected = HttpLimits.Rejected;
         });
         services.AddProblemDetails();
+        services.AddApiDocuments();
         services.ConfigureHttpJsonOptions(o => TwinJson.Configure(o.SerializerOptions));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -117,6 +118,7 @@ public static class TwinHost
         app.UseAuthorization();
 
         app.MapHealth();
+        app.MapApiDocuments();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapTwins();
         app.MapCommunities();
