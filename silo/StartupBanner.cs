@@ -30,6 +30,7 @@ public sealed class StartupBanner(
             $"  API        {url}/api   (e.g. {url}/api/twins/lamp/L-01)",
             $"  API docs   {url}{Http.ApiDocuments.ReferencePath}/   (OpenAPI: {url}/openapi/v1.json)",
             $"  Metrics    {url}/metrics",
+            $"  Dashboard  {url}{Http.OperatorPages.DashboardPath}/   (Orleans; admin only: any user name, the admin token as password)",
             m.IsEmbedded ? $"  MQTT       embedded broker on {m.BindAddress}:{m.Port}" : $"  MQTT       external broker {m.Host}:{m.Port}",
             $"  Community  {report?.Community} ({report?.Added.Length + report?.Changed.Length + report?.Unchanged} twins) from {twin.Value.TopologyPath}",
             string.IsNullOrEmpty(twin.Value.Postgres)

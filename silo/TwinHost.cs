@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using OpenTelemetry.Metrics;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Storage;
 using Twin.History;
 using Twin.Incidents;
@@ -63,6 +64,7 @@ public static class TwinHost
                 UsePostgres(silo, postgres, identity);
             var reminderPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
+            silo.AddDashboard();
         });
 
         services.AddSingleton<TwinMetrics>();
@@ -119,6 +121,7 @@ public static class TwinHost
 
         app.MapHealth();
         app.MapApiDocuments();
+        app.MapOperatorPages();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapTwins();
         app.MapCommunities();

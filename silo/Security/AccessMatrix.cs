@@ -40,6 +40,7 @@ public static class AccessMatrix
         new("workorders.step", "POST", "/api/workorders/{id}/assign · /start · /complete", ["property", "admin"]),
         new("provision", "POST", "/api/provision", ["admin"]),
         new("audit", "GET", "/api/audit", ["committee", "resident", "admin"]),
+        new("dashboard", "GET", "/dashboard", ["admin"]),
     ];
 
     static string PolicyName(string route) => $"route:{route}";

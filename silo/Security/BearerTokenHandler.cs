@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Twin.Silo.Security;
 
-/// <summary><c>Authorization: Bearer &lt;token&gt;</c> → the party the token belongs to. 401 and 403 answer as problem+json.</summary>
+/// <summary>
+/// <c>Authorization: Bearer &lt;token&gt;</c> → the party the token belongs to. A browser page that cannot send a
+/// bearer header (the Orleans dashboard) may use Basic authentication with the token as the password; its 401 asks
+/// the browser for it. 401 and 403 answer as problem+json.
+/// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, PartyRegistry parties)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
@@ -18,10 +22,15 @@ public sealed class BearerTokenHandler(
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            token = header["Bearer ".Length..].Trim();
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && PasswordOf(header["Basic ".Length..].Trim()) is { } password)
+            token = password;
+        else
             return Fail("the Authorization header must be 'Bearer <token>'");
 
-        var party = parties.Resolve(header["Bearer ".Length..].Trim());
+        var party = parties.Resolve(token);
         if (party is null)
             return Fail("the bearer token is not known to this deployment");
 
@@ -29,6 +38,20 @@ public sealed class BearerTokenHandler(
             [new Claim(PartyIdClaim, party.Id), new Claim(ClaimTypes.Name, party.Name), new Claim(ClaimTypes.Role, party.Role)], SchemeName);
         Context.Items[typeof(Party)] = party;
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    static string? PasswordOf(string basic)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(basic));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : text[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     Task<AuthenticateResult> Fail(string why)
@@ -41,7 +64,9 @@ public sealed class BearerTokenHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments(Http.OperatorPages.DashboardPath)
+            ? "Basic realm=\"Twin dashboard: any user name, the admin token as password\", charset=\"UTF-8\""
+            : "Bearer";
         var failure = Context.Items.TryGetValue(FailureKey, out var why) ? why as string : null;
         await Problem(StatusCodes.Status401Unauthorized, "Authentication required",
             failure is null

@@ -41,6 +41,7 @@ public sealed class SecurityTests(SiloFixture silo)
         "workorders.list" => new(HttpMethod.Get, "/api/workorders"),
         "workorders.get" => new(HttpMethod.Get, "/api/workorders/wo-none"),
         "workorders.step" => Post("/api/workorders/wo-none/start", "{}"),
+        "dashboard" => new(HttpMethod.Get, "/dashboard/"),
         "provision" => Post("/api/provision", "{}"),
         "audit" => new(HttpMethod.Get, role == "resident" ? "/api/audit?subject=mine" : "/api/audit?limit=5"),
         _ => throw new ArgumentException($"no sample request for route {route}"),
