@@ -159,8 +159,13 @@ public sealed class MqttIngestion : BackgroundService
             return;
         }
 
-        var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(parsed.Twin.Id) % lanes.Length)];
-        await lane.Writer.WriteAsync(new Received(parsed.Twin, parsed.Channel, message.Payload.ToArray(), topic, e, session, Stopwatch.GetTimestamp()));
+        var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(parsed.Twin.Id) % lanes.Length)].Writer;
+        var received = new Received(parsed.Twin, parsed.Channel, message.Payload.ToArray(), topic, e, session, Stopwatch.GetTimestamp());
+        while (await lane.WaitToWriteAsync())
+            if (lane.TryWrite(received))
+                return;
+        // The silo is stopping and the lanes are closed: unacknowledged, it comes again after the restart.
+        session.Settled();
     }
 
     async Task Work(ChannelReader<Received> reader, CancellationToken stopping)
