@@ -11,7 +11,7 @@ namespace Twin.Cli;
 /// Everything <c>twin</c> prints. With <c>--json</c> the API's JSON goes out unchanged, one document per line, for scripts;
 /// otherwise people get tables and status colours. Errors always go to stderr as one <c>error: ...</c> line.
 /// </summary>
-public sealed class Output
+public sealed partial class Output
 {
     const string None = "—";
     const int UnwrappedWidth = 4096;
@@ -44,10 +44,15 @@ public sealed class Output
             forPeople(value);
     }
 
-    public void Error(string message)
+    public void Error(string message) => Stderr("error", "31", message);
+
+    /// <summary>A note on stderr about something that does not stop the command.</summary>
+    public void Warning(string message) => Stderr("warning", "33", message);
+
+    void Stderr(string label, string ansiColour, string message)
     {
         var colour = error == Console.Error && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-        error.WriteLine(colour ? $"\u001b[31merror:\u001b[0m {message}" : $"error: {message}");
+        error.WriteLine(colour ? $"\u001b[{ansiColour}m{label}:\u001b[0m {message}" : $"{label}: {message}");
     }
 
     public void Twin(JsonElement twin)
@@ -131,6 +136,24 @@ public sealed class Output
             var note = Text(last, "note") is { } text ? $": {text}" : "";
             console.MarkupLine(Escape($"{Time(Text(last, "at"))}  {Text(last, "action")} by {Text(last, "by") ?? "?"}{note}"));
         }
+    }
+
+    /// <summary>What <c>twin provision</c> added and changed, from the API's report.</summary>
+    public void Provisioned(JsonElement report, string file)
+    {
+        var added = Strings(report, "added") ?? [];
+        var changed = Strings(report, "changed") ?? [];
+        var unchanged = Number(report, "unchanged") ?? 0;
+        var parties = Number(report, "partiesAddedOrChanged") ?? 0;
+        console.MarkupLine(
+            $"provisioned [bold]{Escape(Path.GetFileName(file))}[/] into community [bold]{Escape(Text(report, "community") ?? "?")}[/]: " +
+            $"[green]{added.Count} added[/] · [blue]{changed.Count} changed[/] · {unchanged:0} unchanged · {parties:0} {Plural((int)parties, "party", "parties")} added or changed");
+        if (added.Count > 0)
+            console.MarkupLine($"[green]added:[/]   {Escape(string.Join(", ", added))}");
+        if (changed.Count > 0)
+            console.MarkupLine($"[blue]changed:[/] {Escape(string.Join(", ", changed))}");
+        if (added.Count == 0 && changed.Count == 0 && parties == 0)
+            console.MarkupLine("[grey]nothing changed: every entity in the file was already provisioned as it is[/]");
     }
 
     public void CommandAccepted(JsonElement accepted)
@@ -325,18 +348,18 @@ public sealed class Output
 
     /// <summary>
     /// Colours <paramref name="text"/> (by default the status itself) by what a status word means, for twins, alarms,
-    /// work orders, commands and incidents alike.
+    /// work orders, commands, incidents, their tasks and households alike.
     /// </summary>
     static string Paint(string? status, string? text = null)
     {
         var colour = status switch
         {
-            "ok" or "done" or "confirmed" or "closed" => "green",
-            "warning" or "pending" or "open" => "yellow",
-            "alarm" or "active" or "failed" or "rejected" => "red",
+            "ok" or "done" or "confirmed" or "closed" or "safe" => "green",
+            "warning" or "pending" or "open" or "unaccounted" => "yellow",
+            "alarm" or "active" or "failed" or "rejected" or "need_help" => "red",
             "fault" => "magenta",
             "offline" => "grey",
-            "assigned" => "blue",
+            "assigned" or "acknowledged" => "blue",
             "in_progress" => "cyan",
             _ => null,
         };
@@ -392,6 +415,11 @@ public sealed class Output
 
     static string? Text(JsonElement element, string name) =>
         Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    static double? Number(JsonElement? element, string name) =>
+        Property(element, name) is { ValueKind: JsonValueKind.Number } value ? value.GetDouble() : null;
+
+    static bool Bool(JsonElement element, string name) => Property(element, name) is { ValueKind: JsonValueKind.True };
 
     static string? Raw(JsonElement element, string name) =>
         Property(element, name) is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } value ? Value(value) : null;

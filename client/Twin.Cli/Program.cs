@@ -4,13 +4,15 @@ using Twin.Cli;
 using Twin.Cli.Commands;
 
 var common = new CommonOptions();
-var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands and handles work orders through the silo's HTTP API; offline, it makes party tokens and an external broker's accounts.")
+var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands, handles work orders and incidents and provisions entities through the silo's HTTP API; offline, it makes party tokens and an external broker's accounts.")
 {
     GetCommand.Create(common),
     ListCommand.Create(common),
     WatchCommand.Create(common),
     CommandCommand.Create(common),
     WorkOrdersCommand.Create(common),
+    IncidentCommand.Create(common),
+    ProvisionCommand.Create(common),
     TokenCommand.Create(common),
     BrokerConfigCommand.Create(common),
 };

@@ -71,6 +71,45 @@ public sealed class TwinApiClient : IDisposable
         return Send(HttpMethod.Post, $"api/workorders/{Segment(id)}/complete", body, cancellationToken);
     }
 
+    /// <summary>Raises an incident by hand; <c>Created</c> is false when it attached to the active incident of its type at that place.</summary>
+    public async Task<(JsonElement Incident, bool Created)> RaiseIncident(
+        string type, string? building, string? twin, string description, bool drill, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["type"] = type, ["description"] = description, ["drill"] = drill };
+        if (building is not null)
+            body["building"] = building;
+        if (twin is not null)
+            body["twin"] = twin;
+        var (status, text) = await Exchange(HttpMethod.Post, "api/incidents", JsonContent(body), JsonTypes, cancellationToken);
+        return (ParseJson(text, status), status == 201);
+    }
+
+    public Task<JsonElement> ListIncidents(string? status, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/incidents" + Query(("status", status)), body: null, cancellationToken);
+
+    public Task<JsonElement> GetIncident(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, $"api/incidents/{Segment(id)}", body: null, cancellationToken);
+
+    public Task<JsonElement> AcknowledgeIncidentTask(string id, string taskId, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/incidents/{Segment(id)}/tasks/{Segment(taskId)}/ack", body: null, cancellationToken);
+
+    public Task<JsonElement> CompleteIncidentTask(string id, string taskId, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/incidents/{Segment(id)}/tasks/{Segment(taskId)}/complete", body: null, cancellationToken);
+
+    public Task<JsonElement> CloseIncident(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/incidents/{Segment(id)}/close", body: null, cancellationToken);
+
+    public Task<JsonElement> GetIncidentReport(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, $"api/incidents/{Segment(id)}/report", body: null, cancellationToken);
+
+    /// <summary>The after-action report as the silo's printable HTML page.</summary>
+    public async Task<string> GetIncidentReportPage(string id, CancellationToken cancellationToken) =>
+        (await Exchange(HttpMethod.Get, $"api/incidents/{Segment(id)}/report?format=html", content: null, ["text/html", .. JsonTypes], cancellationToken)).Body;
+
+    /// <summary>Adds or changes entities: <paramref name="topologyJson"/> is sent as it is, a document shaped like community.json.</summary>
+    public Task<JsonElement> Provision(string topologyJson, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, "api/provision", new StringContent(topologyJson, Encoding.UTF8, "application/json"), cancellationToken);
+
     /// <summary>The live stream of twin changes, until the caller cancels; the API closing it is an error.</summary>
     public async IAsyncEnumerable<LiveEvent> Stream(string? building, string? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -114,13 +153,24 @@ public sealed class TwinApiClient : IDisposable
 
     public void Dispose() => http.Dispose();
 
-    async Task<JsonElement> Send(HttpMethod method, string relativeUrl, JsonObject? body, CancellationToken cancellationToken)
+    static readonly string[] JsonTypes = ["application/json", "application/problem+json"];
+
+    Task<JsonElement> Send(HttpMethod method, string relativeUrl, JsonObject? body, CancellationToken cancellationToken) =>
+        Send(method, relativeUrl, body is null ? null : JsonContent(body), cancellationToken);
+
+    async Task<JsonElement> Send(HttpMethod method, string relativeUrl, HttpContent? content, CancellationToken cancellationToken)
+    {
+        var (status, text) = await Exchange(method, relativeUrl, content, JsonTypes, cancellationToken);
+        return ParseJson(text, status);
+    }
+
+    /// <summary>One request and its successful answer's status and body; failures become the exceptions every command handles.</summary>
+    async Task<(int Status, string Body)> Exchange(HttpMethod method, string relativeUrl, HttpContent? content, string[] accept, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, Resolve(relativeUrl));
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("application/problem+json");
-        if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        foreach (var type in accept)
+            request.Headers.Accept.ParseAdd(type);
+        request.Content = content;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
@@ -128,7 +178,7 @@ public sealed class TwinApiClient : IDisposable
         {
             using var response = await http.SendAsync(request, timeout.Token);
             await ThrowIfFailed(response, timeout.Token);
-            return ParseJson(await response.Content.ReadAsStringAsync(timeout.Token), (int)response.StatusCode);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -139,6 +189,8 @@ public sealed class TwinApiClient : IDisposable
             throw Unreachable(e);
         }
     }
+
+    static StringContent JsonContent(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
     async Task ThrowIfFailed(HttpResponseMessage response, CancellationToken cancellationToken)
     {
