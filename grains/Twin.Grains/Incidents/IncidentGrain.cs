@@ -318,11 +318,18 @@ public sealed class IncidentGrain(
             if (IncidentRules.Escalate(task, playbook.EscalateTo, now, out var to) is not { } escalated)
                 continue;
             changed = true;
+            // Once nobody is left, further missed deadlines are counted for the report, not written on the timeline each time.
+            var nobodyLeftBefore = to is null && task.MissedDeadlines > task.EscalatedTo.Length;
             var what = to is null
                 ? $"task {task.Id} ({Who(task)}) still not acknowledged; no one left to escalate to"
                 : $"task {task.Id} ({Who(task)}) not acknowledged within {task.AckWithin.TotalSeconds:0} s: escalated to {to}";
-            store.State = State with { Tasks = State.Tasks.Replace(task, escalated), Timeline = State.Timeline.Add(new(now, Me, what)) };
-            Log.TaskEscalated(logger, Me, task.Id, task.Role, to ?? "nobody");
+            store.State = State with
+            {
+                Tasks = State.Tasks.Replace(task, escalated),
+                Timeline = nobodyLeftBefore ? State.Timeline : State.Timeline.Add(new(now, Me, what)),
+            };
+            if (!nobodyLeftBefore)
+                Log.TaskEscalated(logger, Me, task.Id, task.Role, to ?? "nobody");
         }
         if (changed)
             await Commit();

@@ -54,12 +54,17 @@ public sealed class IncidentGrainTests(ClusterFixture fixture)
         var twice = (await grain.GetView())!;
         Assert.Equal(["street-office", "admin"], twice.Tasks.Single(t => t.Id == "t1").EscalatedTo.ToArray());
 
+        // With nobody left, the timeline says so once, however many more deadlines pass.
+        await ClusterFixture.AdvanceUntil(async () => (await grain.GetView())!.Tasks.Single(t => t.Id == "t1").MissedDeadlines == 5,
+            "three more missed deadlines", TimeSpan.FromSeconds(200), TimeSpan.FromMilliseconds(500));
+        Assert.Single((await grain.GetView())!.Timeline, e => e.What.StartsWith("task t1 ", StringComparison.Ordinal) && e.What.Contains("no one left", StringComparison.Ordinal));
+
         // The street office, once escalated to, may acknowledge; a party the task never reached may not.
         Assert.True((await grain.TaskStep("t1", "ack", "police-party", "police")).Forbidden);
         Assert.Null((await grain.TaskStep("t1", "ack", "street-office", "committee")).Error);
 
         var report = (await grain.GetReport())!;
-        Assert.Contains(report.MissedDeadlines, m => m.Task == "t1" && m.Times == 2);
+        Assert.Contains(report.MissedDeadlines, m => m.Task == "t1" && m.Times == 5);
         Assert.DoesNotContain(report.MissedDeadlines, m => m.Task == "t2");
         Assert.Equal(0, report.SecondsToFirstAckByRole["property"]);
     }
