@@ -44,9 +44,6 @@ public static class TwinHost
         services.AddSingleton<HistoryMetrics>();
         var identity = configuration.GetSection(SiloIdentity.Section).Get<SiloIdentity>() ?? new SiloIdentity();
         var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
-        // Grain state in Orleans' own binary format, in memory as in PostgreSQL: the state records are written for it
-        // ([GenerateSerializer], [Id]); the default JSON cannot read immutable collections back.
-        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         if (string.IsNullOrWhiteSpace(postgres))
             services.AddSingleton<IHistoryLog, MemoryHistory>();
         else
@@ -62,8 +59,7 @@ public static class TwinHost
             }
             else
                 UsePostgres(silo, postgres, identity);
-            var reminderPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod);
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = reminderPeriod < o.MinimumReminderPeriod ? reminderPeriod : o.MinimumReminderPeriod);
+            silo.UseTwinDefaults(configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod));
             silo.AddDashboard();
         });
 

@@ -14,6 +14,9 @@ public sealed record TwinChange(
     /// <summary>The change worth a history row between two committed states, or null when only telemetry moved.</summary>
     public static TwinChange? Between(TwinState before, TwinState after)
     {
+        // Called on every commit: telemetry alone leaves both immutable lists (and so the status) untouched.
+        if (ReferenceEquals(before.Alarms, after.Alarms) && ReferenceEquals(before.Pending, after.Pending))
+            return null;
         var raised = after.Alarms.Where(a => !before.HasAlarm(a.Code) || before.Alarms.First(b => b.Code == a.Code).Since != a.Since)
             .Select(a => a.Code).ToList();
         var cleared = before.Alarms.Where(b => !after.HasAlarm(b.Code)).Select(b => b.Code).ToList();

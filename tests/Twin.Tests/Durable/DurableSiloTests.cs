@@ -80,7 +80,7 @@ public sealed class DurableSiloTests(DurableSiloFixture silo) : IClassFixture<Du
             await device.Publish($"twin/lamp/{lamp}/telemetry", new { seq = 41, lux = 480.5 });
             await device.Publish($"twin/bin/{bin}/telemetry", new { seq = 7, fillPercent = 91 });
         }
-        var workOrder = await Eventually.Get(async () => await WorkOrderOf($"bin/{bin}"), w => w is not null, "a work order for the full bin");
+        var workOrder = await Eventually.Get(async () => await silo.Http.WorkOrderFor($"bin/{bin}"), w => w is not null, "a work order for the full bin");
         var incident = await Raise("fire", "B3");
         var task = incident.GetProperty("tasks")[0].GetProperty("id").GetString()!;
         Assert.True((await silo.Http.PostAsync($"/api/incidents/{incident.GetProperty("id").GetString()}/tasks/{task}/ack", null)).IsSuccessStatusCode);
@@ -132,10 +132,6 @@ public sealed class DurableSiloTests(DurableSiloFixture silo) : IClassFixture<Du
             TimeSpan.FromSeconds(30));
         Assert.Contains(state.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("what").GetString()!.Contains("escalat", StringComparison.OrdinalIgnoreCase));
     }
-
-    async Task<JsonElement?> WorkOrderOf(string twin) =>
-        (await silo.Http.GetFromJsonAsync<JsonElement>("/api/workorders")).GetProperty("items").EnumerateArray()
-            .Where(w => w.GetProperty("twin").GetString() == twin).Select(w => (JsonElement?)w).FirstOrDefault();
 
     async Task<JsonElement> Raise(string type, string building)
     {

@@ -24,7 +24,7 @@ public sealed class ProcessRestartTests(PostgresFixture postgres) : IClassFixtur
         simulator.Start(messagesPerSecond: 60);
         await using var bin = await MqttProbe.Connect(cluster.Broker.Port, cluster.Broker.Host);
         await bin.Publish("twin/bin/BIN-09/telemetry", new { seq = 1, fillPercent = 93 });
-        var workOrder = await Eventually.Get(() => WorkOrderOf(silo, "bin/BIN-09"), w => w is not null, "a work order for BIN-09");
+        var workOrder = await Eventually.Get(() => silo.Http.WorkOrderFor("bin/BIN-09"), w => w is not null, "a work order for BIN-09");
         var raised = await silo.Http.PostAsJsonAsync("/api/incidents", new { type = "power_outage", building = "B5", description = "feeder trip" });
         Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
         var incident = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
@@ -81,8 +81,4 @@ public sealed class ProcessRestartTests(PostgresFixture postgres) : IClassFixtur
             await Eventually.True(async () => (await silo.Http.GetFromJsonAsync<JsonElement>($"/api/twins/{device.Device.Kind}/{device.Device.Id}"))
                 .GetProperty("lastSeq").GetInt64() == (long)device.LastSeq, $"{device.Device.Subject} to apply seq {device.LastSeq}", TimeSpan.FromSeconds(30));
     }
-
-    static async Task<JsonElement?> WorkOrderOf(SiloProcess silo, string twin) =>
-        (await silo.Http.GetFromJsonAsync<JsonElement>("/api/workorders")).GetProperty("items").EnumerateArray()
-            .Where(w => w.GetProperty("twin").GetString() == twin).Select(w => (JsonElement?)w).FirstOrDefault();
 }

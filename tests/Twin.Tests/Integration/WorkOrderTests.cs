@@ -8,9 +8,7 @@ namespace Twin.Tests.Integration;
 [Collection(SiloCollection.Name)]
 public sealed class WorkOrderTests(SiloFixture silo)
 {
-    async Task<JsonElement[]> WorkOrdersFor(string twin) =>
-        (await silo.Http.GetFromJsonAsync<JsonElement>("/api/workorders")).GetProperty("items").EnumerateArray()
-            .Where(w => w.GetProperty("twin").GetString() == twin).ToArray();
+    Task<JsonElement[]> WorkOrdersFor(string twin) => silo.Http.WorkOrdersFor(twin);
 
     [Fact]
     public async Task A_full_bin_gives_one_work_order_until_it_has_been_emptied()

@@ -61,8 +61,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo) => silo
             .AddMemoryGrainStorage(TwinStorage.Name)
             .UseInMemoryReminderService()
-            // As TwinHost does: incidents' reminders come more often than Orleans' default minimum of a minute.
-            .Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = new IncidentOptions().ReminderPeriod)
+            .UseTwinDefaults(new IncidentOptions().ReminderPeriod)
             .ConfigureServices(services =>
             {
                 services.AddSingleton<IPartyDirectory, TestParties>();
@@ -71,7 +70,6 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton<ITwinOutput>(Output);
                 services.AddSingleton<IHistoryLog>(History);
-                services.AddSingleton<Orleans.Storage.IGrainStorageSerializer, Orleans.Storage.OrleansGrainStorageSerializer>();
                 services.AddSingleton<IIncidentReporter>(sp =>
                 {
                     Incidents.Inner = new DeskIncidentReporter(sp.GetRequiredService<IGrainFactory>());
