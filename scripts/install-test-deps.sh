@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK: mosquitto (a real external broker for the
-# ingestion test against it) and PostgreSQL 15 (the throwaway servers of scripts/postgres-dev.sh).
+# ingestion test against it), PostgreSQL 15 (the throwaway servers of scripts/postgres-dev.sh) and Chromium
+# (the console's browser tests drive it with Playwright; a browser download is not possible here).
 # Debian packages only; safe to run again.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

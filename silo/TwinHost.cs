@@ -9,6 +9,7 @@ using Orleans.Storage;
 using Twin.History;
 using Twin.Incidents;
 using Twin.Silo.Cluster;
+using Twin.Silo.Web;
 using Twin.Silo.Persistence;
 using Twin.Silo.Http;
 using Twin.Silo.Mqtt;
@@ -111,6 +112,7 @@ public static class TwinHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleSite();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -119,6 +121,8 @@ public static class TwinHost
         app.MapApiDocuments();
         app.MapOperatorPages();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapSession();
+        app.MapKinds();
         app.MapTwins();
         app.MapCommunities();
         app.MapStream();

@@ -22,6 +22,8 @@ public static class AccessMatrix
 
     public static readonly IReadOnlyList<RouteAccess> Routes =
     [
+        new("session", "GET", "/api/session", Everyone),
+        new("kinds", "GET", "/api/kinds", Everyone),
         new("twins.get", "GET", "/api/twins/{kind}/{id}", Everyone, ResidentOwnOnly: true),
         new("twins.list", "GET", "/api/twins", Staff),
         new("twins.history", "GET", "/api/twins/{kind}/{id}/history", ["property", "committee", "grid", "admin", "resident"], ResidentOwnOnly: true),

@@ -44,7 +44,8 @@ public sealed record TwinView(
         this with { Members = null, Reported = Reported.RemoveRange(KindRegistry.Find(Kind)?.PersonalFields ?? []) };
 
     public TwinSummary Summary() => new(Kind, Id, Building, Covers, Status, Alarms.Select(a => a.Code).ToImmutableArray(), UpdatedAt, Version,
-        Kind == TwinKinds.Household ? Reported.GetBool("occupied") : null);
+        Kind == TwinKinds.Household ? Reported.GetBool("occupied") : null,
+        Profile.GetNumber("x") is { } x && Profile.GetNumber("y") is { } y ? new SitePosition(x, y) : null);
 }
 
 /// <summary>What the twin wants of its device: its settings (such as <c>mode</c>) side by side with the commands still pending.</summary>
@@ -78,14 +79,20 @@ public sealed record TwinSummary(
     [property: Id(5)] ImmutableArray<string> Alarms,
     [property: Id(6)] DateTimeOffset UpdatedAt,
     [property: Id(7)] long Version,
-    [property: Id(8)] bool? Occupied)
+    [property: Id(8)] bool? Occupied,
+    [property: Id(9)] SitePosition? Position = null)
 {
     public bool IsIn(string building) => Building == building || Covers.Contains(building);
 
     /// <summary>Whether a rollup must hear about the change from <paramref name="previous"/> to this.</summary>
     public bool DiffersForRollups(TwinSummary? previous) =>
-        previous is null || previous.Status != Status || previous.Occupied != Occupied || !previous.Alarms.SequenceEqual(Alarms);
+        previous is null || previous.Status != Status || previous.Occupied != Occupied || previous.Position != Position
+            || !previous.Alarms.SequenceEqual(Alarms);
 }
+
+/// <summary>Where a twin is drawn on the community's site plan, in the topology's units.</summary>
+[GenerateSerializer, Immutable, Alias("twin.site-position")]
+public sealed record SitePosition([property: Id(0)] double X, [property: Id(1)] double Y);
 
 /// <summary>A building's aggregate of its members.</summary>
 [GenerateSerializer, Immutable, Alias("twin.building-rollup")]

@@ -25,6 +25,8 @@ public sealed class SecurityTests(SiloFixture silo)
     /// <summary>One request per route of the matrix, harmless for whoever may make it.</summary>
     static HttpRequestMessage Sample(string route, string role) => route switch
     {
+        "session" => new(HttpMethod.Get, "/api/session"),
+        "kinds" => new(HttpMethod.Get, "/api/kinds"),
         "twins.get" => new(HttpMethod.Get, "/api/twins/lamp/L-01"),
         "twins.history" => new(HttpMethod.Get, "/api/twins/lamp/L-01/history?limit=5"),
         "twins.list" => new(HttpMethod.Get, "/api/twins?kind=lamp"),

@@ -51,6 +51,8 @@ public class SiloFixture : IAsyncLifetime
             settings[key] = value;
         Http = Client(AdminToken);
         await StartSilo();
+        if (!ShortIncidentDeadlines)
+            return;
         // Deadlines of seconds, not minutes, so escalation shows within a test (the same override a community writes in its topology).
         var playbooks = await Http.PostAsJsonAsync("/api/provision", new
         {
@@ -63,6 +65,9 @@ public class SiloFixture : IAsyncLifetime
         });
         playbooks.EnsureSuccessStatusCode();
     }
+
+    /// <summary>Whether incident tasks get <see cref="IncidentAckSeconds"/> instead of the playbooks' own deadlines.</summary>
+    protected virtual bool ShortIncidentDeadlines => true;
 
     /// <summary>How long a party has to acknowledge an incident task in these tests.</summary>
     public const int IncidentAckSeconds = 2;
