@@ -6,8 +6,10 @@ const types = ['fire', 'gas_leak', 'medical', 'intrusion', 'flood', 'power_outag
 const tasksShownPerParty = 6;
 
 export class IncidentDesk {
-  constructor(list, view, banner, context) {
-    this.list = list;
+  constructor(container, view, banner, context) {
+    this.list = h('div', { class: 'incident-lists' });
+    // Built once: a list redrawn on every incident change must not wipe what someone is typing.
+    container.replaceChildren(context.may.has('incidents.raise') ? this.raiseForm(context) : '', this.list);
     this.view = view;
     this.banner = banner;
     this.context = context; // { api, may, party, notify, select, twins, buildings, open }
@@ -76,7 +78,6 @@ export class IncidentDesk {
     const active = this.active;
     const closed = [...this.incidents.values()].filter(i => i.status !== 'active').sort((a, b) => b.openedAt.localeCompare(a.openedAt));
     replace(this.list,
-      this.context.may.has('incidents.raise') ? this.raiseForm() : null,
       h('h3', {}, 'Active'),
       active.length ? h('ul', { class: 'incident-list' }, active.map(i => this.row(i))) : h('p', { class: 'muted' }, 'No active incident.'),
       closed.length ? [h('h3', {}, 'Recently closed'), h('ul', { class: 'incident-list' }, closed.map(i => this.row(i)))] : null);
@@ -87,24 +88,29 @@ export class IncidentDesk {
       h('strong', {}, `${title(i.type)}${i.drill ? ' drill' : ''}`), ` · ${place(i)} · ${i.status === 'active' ? `open ${since(i.openedAt)}` : `closed ${clock(i.closedAt)}`}`));
   }
 
-  raiseForm() {
+  raiseForm(context) {
     const type = h('select', { id: 'raise-type', 'aria-label': 'Incident type' }, types.map(t => h('option', { value: t }, title(t))));
-    const building = h('select', { id: 'raise-building', 'aria-label': 'Building' }, this.context.buildings().map(b => h('option', { value: b.id }, b.name ?? b.id)));
+    const building = h('select', { id: 'raise-building', 'aria-label': 'Building' });
+    // The buildings are known only once the plan has loaded: fill the choice when the form is opened.
+    const fillBuildings = () => {
+      if (building.options.length) return;
+      building.append(...context.buildings().map(b => h('option', { value: b.id }, b.name ?? b.id)));
+    };
     const description = h('input', { id: 'raise-description', placeholder: 'What is happening, where', maxlength: 512, required: true });
     const drill = h('input', { id: 'raise-drill', type: 'checkbox', checked: true });
-    return h('details', { class: 'raise' }, h('summary', {}, 'Raise an incident'),
+    return h('details', { class: 'raise', ontoggle: fillBuildings }, h('summary', {}, 'Raise an incident'),
       h('form', {
         onsubmit: async event => {
           event.preventDefault();
           try {
-            const raised = await this.context.api.post('/api/incidents',
+            const raised = await context.api.post('/api/incidents',
               { type: type.value, building: building.value, description: description.value, drill: drill.checked });
             description.value = '';
-            this.context.notify(`${title(raised.type)}${raised.drill ? ' drill' : ''} raised in ${place(raised)}`);
+            context.notify(`${title(raised.type)}${raised.drill ? ' drill' : ''} raised in ${place(raised)}`);
             this.changed(raised);
             await this.open(raised.id);
           } catch (error) {
-            this.context.notify(error.message, 'error');
+            context.notify(error.message, 'error');
           }
         },
       }, type, building, description, h('label', {}, drill, ' drill (a rehearsal, marked as such everywhere)'),
@@ -118,6 +124,7 @@ export class IncidentDesk {
       return;
     }
     const mayClose = i.status === 'active' && this.context.may.has('incidents.close');
+    const open = new Set([...this.view.querySelectorAll('details[open][data-key]')].map(d => d.dataset.key));
     replace(this.view, h('article', { class: `incident type-${i.type}`, 'data-incident': i.id, 'data-status': i.status },
       h('div', { class: 'panel-head' },
         h('h2', {}, `${title(i.type)}${i.drill ? ' drill' : ''} · ${place(i)}`),
@@ -133,6 +140,7 @@ export class IncidentDesk {
       gates(i, this.context.twins()),
       deviceActions(i),
       timeline(i)));
+    for (const details of this.view.querySelectorAll('details[data-key]')) details.open = open.has(details.dataset.key);
   }
 
   tasks(i) {
@@ -148,7 +156,7 @@ export class IncidentDesk {
             ` ${[...new Set(tasks.flatMap(t => t.parties))].join(', ')} · ${tasks.length - pending} of ${tasks.length} acknowledged${done ? `, ${done} done` : ''}`)),
           h('ul', {}, rows.slice(0, tasksShownPerParty)),
           rows.length > tasksShownPerParty
-            ? h('details', {}, h('summary', {}, `${rows.length - tasksShownPerParty} more ${role} tasks`), h('ul', {}, rows.slice(tasksShownPerParty)))
+            ? h('details', { 'data-key': `tasks-${role}` }, h('summary', {}, `${rows.length - tasksShownPerParty} more ${role} tasks`), h('ul', {}, rows.slice(tasksShownPerParty)))
             : null);
       }));
   }
@@ -278,7 +286,7 @@ function deviceActions(i) {
       return h('li', {}, h('strong', {}, `${kind}s`), ` ${count('confirmed')} confirmed · ${count('pending')} pending`,
         count('failed') ? h('span', { class: 'error' }, ` · ${count('failed')} failed`) : '');
     })),
-    failed.length ? h('details', {}, h('summary', {}, `${failed.length} failed`), h('ul', {}, failed.map(a => h('li', {}, `${a.twin}: ${a.command} — ${a.detail ?? 'no confirmation'}`)))) : null);
+    failed.length ? h('details', { 'data-key': 'failed' }, h('summary', {}, `${failed.length} failed`), h('ul', {}, failed.map(a => h('li', {}, `${a.twin}: ${a.command} — ${a.detail ?? 'no confirmation'}`)))) : null);
 }
 
 function timeline(i) {
@@ -286,7 +294,7 @@ function timeline(i) {
   const row = e => h('li', {}, h('span', { class: 'time' }, clock(e.at)), ' ', h('span', { class: 'who' }, e.who), ' ', e.what);
   return h('section', { class: 'timeline' }, h('h3', {}, 'Timeline'),
     h('ol', {}, entries.slice(0, 30).map(row)),
-    entries.length > 30 ? h('details', {}, h('summary', {}, `${entries.length - 30} earlier entries`), h('ol', {}, entries.slice(30).map(row))) : null);
+    entries.length > 30 ? h('details', { 'data-key': 'timeline' }, h('summary', {}, `${entries.length - 30} earlier entries`), h('ol', {}, entries.slice(30).map(row))) : null);
 }
 
 function reportView(r) {
