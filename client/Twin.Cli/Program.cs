@@ -4,7 +4,7 @@ using Twin.Cli;
 using Twin.Cli.Commands;
 
 var common = new CommonOptions();
-var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands, handles work orders and incidents and provisions entities through the silo's HTTP API; offline, it makes party tokens and an external broker's accounts.")
+var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands, handles work orders and incidents and provisions entities through the silo's HTTP API; offline, it makes party tokens and an external broker's accounts; over MQTT, it plays the community's devices.")
 {
     GetCommand.Create(common),
     ListCommand.Create(common),
@@ -15,6 +15,7 @@ var root = new RootCommand("twin: the operator's command line for a Twin communi
     ProvisionCommand.Create(common),
     TokenCommand.Create(common),
     BrokerConfigCommand.Create(common),
+    SimulateCommand.Create(common),
 };
 common.AddTo(root);
 
