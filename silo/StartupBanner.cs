@@ -27,6 +27,7 @@ public sealed class StartupBanner(
         {
             "",
             "Twin is running.",
+            $"  Console    {url}/   (operations console: sign in with a party token)",
             $"  API        {url}/api   (e.g. {url}/api/twins/lamp/L-01)",
             $"  API docs   {url}{Http.ApiDocuments.ReferencePath}/   (OpenAPI: {url}/openapi/v1.json)",
             $"  Metrics    {url}/metrics",

@@ -22,7 +22,7 @@ public sealed class Simulator : IDisposable
     static readonly TimeSpan GiveUpReconnectingAfter = TimeSpan.FromSeconds(60);
     static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
     static readonly TimeSpan AlarmAfterSmoke = TimeSpan.FromSeconds(2);
-    static readonly TimeSpan CheckInsFrom = TimeSpan.FromSeconds(10), CheckInsOver = TimeSpan.FromSeconds(20);
+    static readonly TimeSpan CheckInsFrom = TimeSpan.FromSeconds(10), CheckInsOver = TimeSpan.FromSeconds(60);
 
     readonly SimulationSettings settings;
     readonly IReadOnlyList<DeviceModel> devices;
@@ -350,11 +350,12 @@ public sealed class Simulator : IDisposable
 
     void NoteEveryoneCheckedIn()
     {
-        if (Fire is not { } fire || everyoneCheckedIn || !fire.Households.All(h => h.CheckedIn))
+        if (Fire is not { } fire || everyoneCheckedIn || !fire.Households.All(h => h.CheckedIn || h.Answer is null))
             return;
         everyoneCheckedIn = true;
         var needHelp = fire.Households.Count(h => h.Answer == HouseholdModel.NeedHelp);
-        Stats.Note($"fire: all {fire.Households.Count} households of {fire.Building} have checked in, {needHelp} asking for help");
+        var silent = fire.Households.Count(h => h.Answer is null);
+        Stats.Note($"fire: {fire.Households.Count - silent} of {fire.Households.Count} households of {fire.Building} have checked in, {needHelp} asking for help; {silent} never answer");
     }
 
     TimeSpan Elapsed => time.GetElapsedTime(started);

@@ -162,7 +162,8 @@ public sealed class SimulateValueModelTests
                     break;
                 case HouseholdModel household:
                     AssertAccepted(household.SmokeAlarm());
-                    AssertAccepted(household.CheckIn());
+                    AssertAccepted(household.CheckInAs(HouseholdModel.Safe));
+                    AssertAccepted(household.CheckInAs(HouseholdModel.NeedHelp));
                     break;
             }
         }
