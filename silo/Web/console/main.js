@@ -124,7 +124,7 @@ async function run(api, session) {
   // A resident sees its own household and nothing of the rest of the community.
   if (!may.has('twins.list')) {
     if (party.household) panel.show(`household/${party.household}`);
-    setInterval(() => panel.show(panel.address), 10000);
+    const poll = setInterval(() => (abort.signal.aborted ? clearInterval(poll) : panel.show(panel.address)), 10000);
     live.remove();
     return;
   }
@@ -193,8 +193,11 @@ async function run(api, session) {
   }, abort.signal);
 
   // Work orders have no stream of their own; the open banners' clocks tick too.
-  setInterval(() => {
-    if (abort.signal.aborted) return;
+  const tick = setInterval(() => {
+    if (abort.signal.aborted) {
+      clearInterval(tick);
+      return;
+    }
     if (may.has('workorders.list') && !document.hidden) board.refresh();
     desk.renderBanner();
   }, 5000);
