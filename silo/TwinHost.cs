@@ -6,7 +6,11 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
+using Twin.Care;
+using Twin.Deadlines;
+using Twin.Feedback;
 using Twin.History;
+using Twin.Live;
 using Twin.Incidents;
 using Twin.Silo.Cluster;
 using Twin.Silo.Web;
@@ -38,6 +42,9 @@ public static class TwinHost
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section);
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
+        services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
+        services.AddOptions<CareOptions>().BindConfiguration(CareOptions.Section);
+        services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section);
         services.AddSingleton(TimeProvider.System);
 
         services.AddOptions<SiloIdentity>().BindConfiguration(SiloIdentity.Section);
@@ -70,6 +77,7 @@ public static class TwinHost
         services.AddSingleton<TwinChangeFeed>();
         services.AddSingleton<TwinServices>();
         services.AddSingleton<ITwinOutput, TwinOutput>();
+        services.AddSingleton<ILiveUpdates, LiveUpdates>();
         services.AddSingleton<IIncidentReporter, DeskIncidentReporter>();
         services.AddSingleton(AdminToken.FromEnvironment(configuration["TWIN_ADMIN_TOKEN"]));
         services.AddSingleton<PartyRegistry>();
@@ -128,6 +136,10 @@ public static class TwinHost
         app.MapStream();
         app.MapWorkOrders();
         app.MapIncidents();
+        app.MapFeedback();
+        app.MapPolls();
+        app.MapNotices();
+        app.MapWelfare();
         app.MapAudit();
         app.MapProvisioning();
         return app;

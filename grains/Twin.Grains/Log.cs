@@ -48,4 +48,25 @@ static partial class Log
 
     [LoggerMessage(1015, LogLevel.Information, "{Twin}: command {Command} ({CommandId}) withdrawn: {Reason}")]
     public static partial void CommandWithdrawn(ILogger logger, string twin, string command, string commandId, string reason);
+
+    [LoggerMessage(1016, LogLevel.Information, "{Feedback}: {Category} filed by household {Household} about {Twin}")]
+    public static partial void FeedbackFiled(ILogger logger, string feedback, string household, string category, string twin);
+
+    [LoggerMessage(1017, LogLevel.Warning, "{Feedback}: no response in time; escalated to {To}")]
+    public static partial void FeedbackEscalated(ILogger logger, string feedback, string to);
+
+    [LoggerMessage(1018, LogLevel.Information, "Poll {Poll}: opened by {By} for {Audience}, closes at {ClosesAt}")]
+    public static partial void PollOpened(ILogger logger, string poll, string by, string audience, DateTimeOffset closesAt);
+
+    [LoggerMessage(1019, LogLevel.Information, "Poll {Poll}: closed by {By}: {Result}")]
+    public static partial void PollClosed(ILogger logger, string poll, string by, string result);
+
+    [LoggerMessage(1020, LogLevel.Warning, "household/{Household}: no activity since {Since}; welfare check {Check} opened for {Parties}")]
+    public static partial void WelfareCheckOpened(ILogger logger, string household, DateTimeOffset since, string check, string parties);
+
+    [LoggerMessage(1021, LogLevel.Warning, "household/{Household}: welfare check {Check} not acknowledged in time; escalated to {To}")]
+    public static partial void WelfareCheckEscalated(ILogger logger, string household, string check, string to);
+
+    [LoggerMessage(1022, LogLevel.Information, "household/{Household}: welfare check {Check} closed by {By}: {How}")]
+    public static partial void WelfareCheckClosed(ILogger logger, string household, string check, string by, string how);
 }

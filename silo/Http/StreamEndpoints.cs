@@ -12,18 +12,28 @@ public static class StreamEndpoints
     public static RouteGroupBuilder MapStream(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/stream").WithTags("Stream").RequireAccess("stream");
-        group.MapGet("/", Stream).WithSummary("Server-Sent Events: one 'twin' event per twin change and one 'incident' event per incident change, filtered by building and kind");
+        group.MapGet("/", Stream).WithSummary(
+            "Server-Sent Events, filtered by building and kind: 'twin' and 'incident' for the staff; 'feedback', 'poll', 'notice' and 'welfare' "
+            + "for whom they concern. A resident gets its own household, its feedback, and the polls and notices of its building and community");
         return group;
     }
 
-    static Results<ServerSentEventsResult<object>, ProblemHttpResult> Stream(string? building, string? kind, TwinChangeFeed feed, HttpContext http)
+    /// <summary>Event kinds besides the twin kinds.</summary>
+    static readonly string[] OtherKinds = [TwinKinds.Incident, "feedback", "poll", "notice", "welfare"];
+
+    static async Task<Results<ServerSentEventsResult<object>, ProblemHttpResult>> Stream(string? building, string? kind, TwinChangeFeed feed, HttpContext http, IGrainFactory grains)
     {
-        if (kind is not null && kind != TwinKinds.Incident && KindRegistry.Find(kind) is null)
-            return Problems.BadRequest($"There is no twin kind '{kind}'. Kinds: {string.Join(", ", KindRegistry.All.Select(k => k.Kind))}.");
+        if (kind is not null && !OtherKinds.Contains(kind) && KindRegistry.Find(kind) is null)
+            return Problems.BadRequest($"There is no kind '{kind}'. Kinds: {string.Join(", ", KindRegistry.All.Select(k => k.Kind).Concat(OtherKinds))}.");
         if (building is not null && !TwinId.IsValidId(building))
             return Problems.BadRequest($"'{building}' is not a valid building id.");
 
-        bool Matches(LiveEvent change) => (kind is null || change.Kind == kind) && (building is null || change.IsIn(building));
+        var party = http.RequireParty();
+        var home = party.Household is { } household ? (await grains.GetTwin(new TwinId(TwinKinds.Household, household)).GetView(false))?.Building : null;
+
+        bool Matches(LiveEvent change) =>
+            (kind is null || change.Kind == kind) && (building is null || change.IsIn(building))
+            && change.Audience.Admits(party.Role, party.Household, home, party.Buildings);
 
         return TypedResults.ServerSentEvents(Items(feed.Subscribe(Matches, http.RequestAborted), http.Response));
     }

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 namespace Twin.Silo.Security;
 
 /// <summary>Which roles may call a route. A resident's access to a twin is further limited to its own household.</summary>
-public sealed record RouteAccess(string Name, string Method, string Path, IReadOnlyList<string> Roles, bool ResidentOwnOnly = false);
+/// <param name="ResidentSees">For routes that narrow what a resident gets themselves: what that is, for docs/security.md.</param>
+public sealed record RouteAccess(string Name, string Method, string Path, IReadOnlyList<string> Roles, bool ResidentOwnOnly = false, string? ResidentSees = null);
 
 /// <summary>
 /// The role × route matrix: every route of the API and the roles that may call it. Endpoints name their row with
@@ -19,6 +20,9 @@ public static class AccessMatrix
     static readonly string[] Staff = [.. Parties.Roles.All.Where(r => r != "resident")];
     // The incident grain holds the same rule, so closing is refused however it is asked for.
     static readonly string[] Coordinators = [.. Incidents.IncidentRules.CoordinatorRoles];
+    static readonly string[] Resident = [Parties.Roles.Resident];
+    static readonly string[] CommitteeAndAdmin = [Parties.Roles.Committee, Parties.Roles.Admin];
+    static readonly string[] CareStaff = [Parties.Roles.Grid, Parties.Roles.Committee, Parties.Roles.Admin];
 
     public static readonly IReadOnlyList<RouteAccess> Routes =
     [
@@ -29,7 +33,7 @@ public static class AccessMatrix
         new("twins.history", "GET", "/api/twins/{kind}/{id}/history", ["property", "committee", "grid", "admin", "resident"], ResidentOwnOnly: true),
         new("twins.command", "POST", "/api/twins/{kind}/{id}/commands", ["property", "admin"]),
         new("communities.get", "GET", "/api/communities/{id}", Everyone),
-        new("stream", "GET", "/api/stream", Staff),
+        new("stream", "GET", "/api/stream", Everyone, ResidentSees: "own household, feedback, polls, notices"),
         new("incidents.raise", "POST", "/api/incidents", Staff),
         new("incidents.list", "GET", "/api/incidents", Staff),
         new("incidents.get", "GET", "/api/incidents/{id}", Staff),
@@ -40,6 +44,21 @@ public static class AccessMatrix
         new("workorders.list", "GET", "/api/workorders", ["property", "committee", "grid", "admin"]),
         new("workorders.get", "GET", "/api/workorders/{id}", ["property", "committee", "grid", "admin"]),
         new("workorders.step", "POST", "/api/workorders/{id}/assign · /start · /complete", ["property", "admin"]),
+        new("workorders.rating", "POST", "/api/workorders/{id}/rating", Resident, ResidentSees: "the household that raised it"),
+        new("feedback.file", "POST", "/api/feedback", Resident),
+        new("feedback.list", "GET", "/api/feedback", [.. Feedback.FeedbackRules.Answerers, Parties.Roles.Resident], ResidentSees: "own feedback"),
+        new("feedback.get", "GET", "/api/feedback/{id}", [.. Feedback.FeedbackRules.Answerers, Parties.Roles.Resident], ResidentSees: "own feedback"),
+        new("feedback.answer", "POST", "/api/feedback/{id}/answer", [.. Feedback.FeedbackRules.Answerers]),
+        new("feedback.workorder", "POST", "/api/feedback/{id}/workorder", [.. Feedback.FeedbackRules.WorkOrderers]),
+        new("polls.open", "POST", "/api/polls", CommitteeAndAdmin),
+        new("polls.list", "GET", "/api/polls", Everyone, ResidentSees: "its building's and the community's"),
+        new("polls.get", "GET", "/api/polls/{id}", Everyone, ResidentSees: "its building's and the community's"),
+        new("polls.vote", "POST", "/api/polls/{id}/votes", Resident, ResidentSees: "one vote per household"),
+        new("polls.close", "POST", "/api/polls/{id}/close", CommitteeAndAdmin),
+        new("notices.list", "GET", "/api/notices", Everyone, ResidentSees: "its building's and the community's"),
+        new("welfare.list", "GET", "/api/welfare", CareStaff),
+        new("welfare.get", "GET", "/api/welfare/{household}", CareStaff),
+        new("welfare.step", "POST", "/api/welfare/{household}/ack · /complete", CareStaff),
         new("provision", "POST", "/api/provision", ["admin"]),
         new("audit", "GET", "/api/audit", ["committee", "resident", "admin"]),
         new("dashboard", "GET", "/dashboard", ["admin"]),
@@ -74,7 +93,9 @@ public static class AccessMatrix
         foreach (var route in Routes)
         {
             table.Append($"| `{route.Method} {route.Path}` | ");
-            table.AppendJoin(" | ", Roles.Select(role => !route.Roles.Contains(role) ? "—" : role == "resident" && route.ResidentOwnOnly ? "own household" : "✓"));
+            table.AppendJoin(" | ", Roles.Select(role => !route.Roles.Contains(role) ? "—"
+                : role != "resident" ? "✓"
+                : route.ResidentOwnOnly ? "own household" : route.ResidentSees ?? "✓"));
             table.AppendLine(" |");
         }
         return table.ToString();

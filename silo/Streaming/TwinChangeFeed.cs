@@ -1,18 +1,30 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Twin.Incidents;
+using Twin.Live;
 using Twin.Twins;
 
 namespace Twin.Silo.Streaming;
 
-/// <summary>One change on the live stream: its SSE event name, what it is about, and the JSON it carries.</summary>
-public sealed record LiveEvent(string Event, string Kind, string? Building, ImmutableArray<string> Covers, object Data)
+/// <summary>One change on the live stream: its SSE event name, what it is about, the JSON it carries, and who may see it.</summary>
+public sealed record LiveEvent(string Event, string Kind, string? Building, ImmutableArray<string> Covers, object Data, Audience Audience)
 {
-    public static LiveEvent Of(TwinView view) => new("twin", view.Kind, view.Kind == TwinKinds.Building ? view.Id : view.Building, view.Covers, view);
+    /// <summary>Twins and incidents are for the staff; a household's own twin is for its residents too.</summary>
+    public static readonly Audience Staff = new([.. Parties.Roles.All.Where(r => r != Parties.Roles.Resident)]);
 
-    public static LiveEvent Of(IncidentView incident) => new("incident", TwinKinds.Incident, incident.Building, [], incident);
+    public static LiveEvent Of(TwinView view) => new("twin", view.Kind, view.Kind == TwinKinds.Building ? view.Id : view.Building, view.Covers, view,
+        view.Kind == TwinKinds.Household ? Staff with { Household = view.Id } : Staff);
+
+    public static LiveEvent Of(IncidentView incident) => new("incident", TwinKinds.Incident, incident.Building, [], incident, Staff);
 
     public bool IsIn(string building) => Building == building || Covers.Contains(building);
+}
+
+/// <summary>Feedback, polls, notices and welfare checks on their way to the live streams: the event name is their kind.</summary>
+public sealed class LiveUpdates(TwinChangeFeed feed) : ILiveUpdates
+{
+    public void Publish(string @event, string? building, object data, Audience audience) =>
+        feed.Publish(new LiveEvent(@event, @event, building, [], data, audience));
 }
 
 /// <summary>

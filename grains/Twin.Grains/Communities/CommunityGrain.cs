@@ -1,5 +1,9 @@
 using System.Collections.Immutable;
+using Twin.Boards;
+using Twin.Care;
+using Twin.Feedback;
 using Twin.Incidents;
+using Twin.Polls;
 using Twin.Twins;
 using Twin.WorkOrders;
 
@@ -11,7 +15,7 @@ namespace Twin.Communities;
 /// its twins are stored. A new activation (after idle collection, a restart or the loss of its silo) asks every
 /// member to report again.
 /// </summary>
-public sealed class CommunityGrain([PersistentState("community", TwinStorage.Name)] IPersistentState<CommunityState> state) : Grain, ICommunityGrain
+public sealed class CommunityGrain([PersistentState("community", TwinStorage.Name)] IPersistentState<CommunityState> state, TimeProvider clock) : Grain, ICommunityGrain
 {
     const int RejoinBatch = 200;
     readonly Dictionary<string, TwinSummary> twins = [];
@@ -83,8 +87,12 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
     {
         if (!state.State.Defined)
             return null;
-        var openWorkOrders = await GrainFactory.GetWorkOrderBoard(this.GetPrimaryKeyString()).OpenCount();
-        var activeIncidents = await GrainFactory.GetIncidentDesk(this.GetPrimaryKeyString()).ActiveCount();
+        var id = this.GetPrimaryKeyString();
+        var openWorkOrders = await GrainFactory.GetWorkOrderBoard(id).OpenCount();
+        var activeIncidents = await GrainFactory.GetIncidentDesk(id).ActiveCount();
+        var feedback = await GrainFactory.GetBoard<FeedbackView>(id).Items();
+        var polls = await GrainFactory.GetBoard<PollView>(id).Items();
+        var welfare = await GrainFactory.GetBoard<WelfareView>(id).Items();
         var households = twins.Values.Where(t => t.Kind == TwinKinds.Household).ToList();
         return new CommunityOverview(
             this.GetPrimaryKeyString(), state.State.Name,
@@ -94,7 +102,10 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
             households.Count(h => h.Occupied == true),
             openWorkOrders,
             activeIncidents,
-            state.State.Buildings);
+            state.State.Buildings,
+            Satisfaction.Of(feedback),
+            ParticipationCounts.Of(feedback, polls, clock.GetUtcNow()),
+            WelfareCounts.Of(welfare));
     }
 }
 

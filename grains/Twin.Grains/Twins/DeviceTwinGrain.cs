@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Twin.Care;
 using Twin.Communities;
 using Twin.History;
 using Twin.Incidents;
@@ -81,6 +82,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         if (outcome == ProvisionOutcome.Added)
             services.Metrics.TwinActivated(rules.Kind);
         store.State = next;
+        await CarryOut(rules.OnProvisioned(current.Provisioned ? current : null, next), "provisioning");
         await Commit();
         EnsureTimers();
         return outcome;
@@ -221,6 +223,15 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
 
                 case CheckedIn checkedIn when State.Community.Length > 0:
                     GrainFactory.GetIncidentDesk(State.Community).HouseholdCheckedIn(State.Id, State.Building, checkedIn.Status).Ignore();
+                    break;
+
+                case ShowedActivity activity when Care.WelfareRules.IsVulnerable(State.Members):
+                    GrainFactory.GetWelfareWatch(State.Id).Activity(activity.How, activity.ClosesWelfareCheck).Ignore();
+                    break;
+
+                case WatchWelfare:
+                    await TryCarryOut(effect, () => GrainFactory.GetWelfareWatch(State.Id).Watch(new WelfareSubject(
+                        State.Community, State.Id, State.Building, (int?)State.Profile.GetNumber("floor"), State.Members)));
                     break;
 
                 case RaiseIncident incident:

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Twin.Feedback;
 using Twin.Twins;
 
 namespace Twin.WorkOrders;
@@ -27,7 +28,9 @@ public sealed class WorkOrderGrain(
             Status = WorkOrderStatus.Open,
             CreatedAt = now,
             UpdatedAt = now,
-            History = [new WorkOrderStep(now, request.Twin.ToString(), "opened", request.Summary)],
+            History = [new WorkOrderStep(now, request.Feedback is null ? request.Twin.ToString() : $"feedback/{request.Feedback}", "opened", request.Summary)],
+            Feedback = request.Feedback,
+            RaisedBy = request.RaisedBy,
         };
         return await Save("opened", request.Twin.ToString());
     }
@@ -57,6 +60,26 @@ public sealed class WorkOrderGrain(
         return new WorkOrderOutcome(view, null);
     }
 
+    public async Task<WorkOrderOutcome> Rate(string household, int stars, string? comment)
+    {
+        if (!state.State.Exists)
+        {
+            DeactivateOnIdle();
+            return new WorkOrderOutcome(null, $"no work order '{this.GetPrimaryKeyString()}'", NotFound: true);
+        }
+        if (WorkOrderRating.Check(state.State, household, out var forbidden) is { } problem)
+            return new WorkOrderOutcome(WorkOrderView.Of(state.State), problem, Forbidden: forbidden);
+        var now = clock.GetUtcNow();
+        var by = $"household/{household}";
+        state.State = state.State with
+        {
+            Rating = new Feedback.Rating(stars, comment, now, by),
+            UpdatedAt = now,
+            History = state.State.History.Add(new WorkOrderStep(now, by, "rated", $"{stars}/5{(comment is null ? "" : $": {comment}")}")),
+        };
+        return new WorkOrderOutcome(await Save("rate", by), null);
+    }
+
     public Task<WorkOrderView?> GetView() => Task.FromResult(state.State.Exists ? WorkOrderView.Of(state.State) : null);
 
     async Task<WorkOrderView> Save(string action, string by)
@@ -64,6 +87,8 @@ public sealed class WorkOrderGrain(
         await state.WriteOrDeactivate(this);
         var view = WorkOrderView.Of(state.State);
         GrainFactory.GetWorkOrderBoard(state.State.Community).Changed(view).Ignore();
+        if (state.State.Feedback is { } feedback)
+            GrainFactory.GetFeedback(feedback).WorkOrderChanged(view).Ignore();
         Log.WorkOrderStep(logger, view.Id, action, by);
         return view;
     }

@@ -45,7 +45,41 @@ public sealed record CommunityOverview(
     [property: Id(5)] int OccupiedHouseholds,
     [property: Id(6)] int OpenWorkOrders,
     [property: Id(7)] int ActiveIncidents,
-    [property: Id(8)] ImmutableArray<string> Buildings);
+    [property: Id(8)] ImmutableArray<string> Buildings,
+    [property: Id(9)] Feedback.SatisfactionReport Satisfaction,
+    [property: Id(10)] ParticipationCounts Participation,
+    [property: Id(11)] WelfareCounts Welfare);
+
+/// <summary>Residents' participation at a glance: feedback waiting for a response (and how much of it is overdue), work in hand, open polls.</summary>
+[GenerateSerializer, Immutable, Alias("twin.participation-counts")]
+public sealed record ParticipationCounts(
+    [property: Id(0)] int FeedbackOpen,
+    [property: Id(1)] int FeedbackOverdue,
+    [property: Id(2)] int FeedbackInWork,
+    [property: Id(3)] int PollsOpen)
+{
+    public static ParticipationCounts Of(IReadOnlyCollection<Feedback.FeedbackView> feedback, IReadOnlyCollection<Polls.PollView> polls, DateTimeOffset now) => new(
+        feedback.Count(f => f.Status == Feedback.FeedbackStatuses.Open),
+        feedback.Count(f => f.Status == Feedback.FeedbackStatuses.Open && now >= f.RespondBy),
+        feedback.Count(f => f.Status == Feedback.FeedbackStatuses.InWork),
+        polls.Count(p => p.Status == Polls.PollStatuses.Open));
+}
+
+/// <summary>Care of vulnerable households: how many are watched, how many checks are open, acknowledged by nobody yet, or escalated.</summary>
+[GenerateSerializer, Immutable, Alias("twin.welfare-counts")]
+public sealed record WelfareCounts(
+    [property: Id(0)] int Watched,
+    [property: Id(1)] int OpenChecks,
+    [property: Id(2)] int Unacknowledged,
+    [property: Id(3)] int Escalated)
+{
+    public static WelfareCounts Of(IReadOnlyCollection<Care.WelfareView> watches)
+    {
+        var open = watches.Where(w => w.Watching && w.Check?.IsOpen == true).Select(w => w.Check!.Task).ToList();
+        return new(watches.Count(w => w.Watching), open.Count,
+            open.Count(t => t.Status == Incidents.TaskStatuses.Pending), open.Count(t => t.MissedDeadlines > 0));
+    }
+}
 
 public static class CommunityGrains
 {

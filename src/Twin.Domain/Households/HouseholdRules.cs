@@ -21,6 +21,26 @@ public sealed class HouseholdRules : KindRules
         ],
         [CommandSpec.ForDevice("request_check_in", "Ask the household to check in (safe / need help).", FieldSpec.Text("message", maxLength: 256))]);
 
+    /// <summary>A household with vulnerable residents is watched for silence; one that stops having them is no longer watched.</summary>
+    public override IReadOnlyList<Effect> OnProvisioned(TwinState? before, TwinState twin) =>
+        Care.WelfareRules.IsVulnerable(twin.Members) || (before is not null && Care.WelfareRules.IsVulnerable(before.Members))
+            ? [new WatchWelfare()]
+            : Effects.None;
+
+    /// <summary>A change of <c>occupied</c> is a sign of life; the first report only sets where it starts from.</summary>
+    public override IReadOnlyList<Effect> OnTelemetry(TwinState twin, DateTimeOffset now)
+    {
+        if (twin.Reported.GetBool("occupied") is not { } occupied)
+            return Effects.None;
+        var memory = twin.Memory as HouseholdMemory ?? HouseholdMemory.Empty;
+        if (memory.Occupied == occupied)
+            return Effects.None;
+        Effect remember = new Remember(memory with { Occupied = occupied });
+        return memory.Occupied is null
+            ? [remember]
+            : [remember, new ShowedActivity($"occupied: {(occupied ? "someone came home" : "everyone went out")}", ClosesWelfareCheck: true)];
+    }
+
     public override IReadOnlyList<Effect> OnEvent(TwinState twin, DeviceMessage message, DateTimeOffset now)
     {
         var place = $"household {twin.Id}";
@@ -44,10 +64,18 @@ public sealed class HouseholdRules : KindRules
                 var status = message.Fields.GetText("status")!;
                 Effect record = new RecordReported("checkIn", status), tell = new CheckedIn(status);
                 return status == "need_help"
-                    ? [record, tell, .. RaiseOnce(twin, "need_help", TwinStatus.Alarm, "household checked in: needs help")]
-                    : [record, tell, new ClearAlarm("need_help")];
+                    ? [record, tell, new ShowedActivity("checked in: needs help", ClosesWelfareCheck: false),
+                        .. RaiseOnce(twin, "need_help", TwinStatus.Alarm, "household checked in: needs help")]
+                    : [record, tell, new ShowedActivity("checked in: safe", ClosesWelfareCheck: true), new ClearAlarm("need_help")];
             default:
                 return Effects.None;
         }
     }
+}
+
+/// <summary>What a household remembers between reports: whether it was last occupied, to tell a change.</summary>
+[GenerateSerializer, Alias("twin.household-memory")]
+public sealed record HouseholdMemory([property: Id(0)] bool? Occupied) : KindMemory
+{
+    public static readonly HouseholdMemory Empty = new((bool?)null);
 }

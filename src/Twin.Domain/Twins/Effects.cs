@@ -36,6 +36,12 @@ public sealed record RecordReported(string Name, FieldValue Value) : Effect;
 /// <summary>The household says how it is; active incidents in its building account for it.</summary>
 public sealed record CheckedIn(string Status) : Effect;
 
+/// <summary>The household showed it is there (an <c>occupied</c> change, a check-in); a welfare watch counts it.</summary>
+public sealed record ShowedActivity(string How, bool ClosesWelfareCheck) : Effect;
+
+/// <summary>Start, update or stop watching the household's welfare (it has, or no longer has, vulnerable residents).</summary>
+public sealed record WatchWelfare : Effect;
+
 public static class Effects
 {
     public static readonly IReadOnlyList<Effect> None = [];

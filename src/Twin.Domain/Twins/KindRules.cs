@@ -19,6 +19,9 @@ public abstract class KindRules
 
     public virtual IReadOnlyList<Effect> OnEvent(TwinState twin, DeviceMessage message, DateTimeOffset now) => Effects.None;
 
+    /// <summary>After the twin was provisioned or its provisioning changed; <paramref name="before"/> is null for a new twin.</summary>
+    public virtual IReadOnlyList<Effect> OnProvisioned(TwinState? before, TwinState twin) => Effects.None;
+
     /// <summary>A command the twin itself carries out (<see cref="CommandTarget.Twin"/>), such as a mode change.</summary>
     public virtual IReadOnlyList<Effect> OnTwinCommand(TwinState twin, string command, ImmutableDictionary<string, FieldValue> args, DateTimeOffset now) =>
         Effects.None;

@@ -12,6 +12,10 @@ public interface IWorkOrderGrain : IGrainWithStringKey
     [Alias("step")]
     Task<WorkOrderOutcome> Step(string action, string by, string? assignee, string? note);
 
+    /// <summary>The household that raised it rates the finished work (a later rating replaces the earlier one).</summary>
+    [Alias("rate")]
+    Task<WorkOrderOutcome> Rate(string household, int stars, string? comment);
+
     [Alias("view"), ReadOnly]
     Task<WorkOrderView?> GetView();
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using Twin.History;
 using Twin.Incidents;
+using Twin.Live;
 using Twin.Silo.Cluster;
 using Twin.Silo.Persistence;
 using Twin.Twins;
@@ -17,6 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     public static readonly RecordingOutput Output = new();
     public static readonly RecordingIncidents Incidents = new();
+    public static readonly RecordingLiveUpdates Live = new();
     public static readonly MemoryHistory History = new(Options.Create(new HistoryOptions()), Options.Create(new SiloIdentity()));
 
     public TestCluster Cluster { get; private set; } = null!;
@@ -69,6 +71,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddMetrics();
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton<ITwinOutput>(Output);
+                services.AddSingleton<ILiveUpdates>(Live);
                 services.AddSingleton<IHistoryLog>(History);
                 services.AddSingleton<IIncidentReporter>(sp =>
                 {
@@ -102,6 +105,13 @@ public sealed class RecordingOutput : ITwinOutput
     public ConcurrentQueue<IncidentView> Incidents { get; } = new();
 
     public void IncidentChanged(IncidentView incident) => Incidents.Enqueue(incident);
+}
+
+public sealed class RecordingLiveUpdates : ILiveUpdates
+{
+    public ConcurrentQueue<(string Event, object Data, Audience Audience)> Published { get; } = new();
+
+    public void Publish(string @event, string? building, object data, Audience audience) => Published.Enqueue((@event, data, audience));
 }
 
 /// <summary>One party per role (<c>fire-party</c> …), and a grid worker per building (<c>grid-B1</c>).</summary>
