@@ -173,6 +173,52 @@ public sealed class HouseholdRulesTests
     }
 
     [Fact]
-    public void Occupancy_telemetry_raises_nothing() =>
-        Assert.Empty(Household().Telemetry(("occupied", true)));
+    public void Occupancy_telemetry_raises_no_alarm_incident_or_work_order()
+    {
+        var rig = Household();
+        var effects = rig.Telemetry(("occupied", true)).Concat(rig.Telemetry(("occupied", false))).ToList();
+
+        Assert.Empty(effects.Alarms());
+        Assert.Empty(effects.IncidentTypes());
+        Assert.Empty(effects.WorkOrderTopics());
+    }
+
+    [Fact]
+    public void The_first_occupancy_report_is_a_baseline_and_each_change_after_it_is_a_sign_of_life()
+    {
+        var rig = Household();
+
+        Assert.Empty(rig.Telemetry(("occupied", true)).OfType<ShowedActivity>());
+        Assert.Empty(rig.Telemetry(("occupied", true)).OfType<ShowedActivity>());
+        var wentOut = Assert.Single(rig.Telemetry(("occupied", false)).OfType<ShowedActivity>());
+        var cameHome = Assert.Single(rig.Telemetry(("occupied", true)).OfType<ShowedActivity>());
+
+        Assert.True(wentOut.ClosesWelfareCheck);
+        Assert.Contains("went out", wentOut.How);
+        Assert.Contains("came home", cameHome.How);
+    }
+
+    [Theory]
+    [InlineData("safe", true)]
+    [InlineData("need_help", false)]
+    public void A_check_in_is_a_sign_of_life_and_only_a_safe_one_ends_a_welfare_check(string status, bool closes)
+    {
+        var rig = Household();
+
+        var activity = Assert.Single(rig.Event("check_in", ("status", status)).OfType<ShowedActivity>());
+
+        Assert.Equal(closes, activity.ClosesWelfareCheck);
+    }
+
+    [Fact]
+    public void Only_a_household_with_vulnerable_residents_or_one_that_just_lost_them_is_watched()
+    {
+        var plain = Household().State with { Members = [new Member("Li Lei", null, [])] };
+        var vulnerable = plain with { Members = [new Member("Wang Xiuying", null, ["elderly_alone"])] };
+
+        Assert.Empty(HouseholdRules.Instance.OnProvisioned(null, plain));
+        Assert.IsType<WatchWelfare>(Assert.Single(HouseholdRules.Instance.OnProvisioned(null, vulnerable)));
+        Assert.IsType<WatchWelfare>(Assert.Single(HouseholdRules.Instance.OnProvisioned(vulnerable, plain)));
+        Assert.Empty(HouseholdRules.Instance.OnProvisioned(plain, plain));
+    }
 }
