@@ -44,7 +44,9 @@ public static class TwinHost
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
         services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
         services.AddOptions<CareOptions>().BindConfiguration(CareOptions.Section);
-        services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section);
+        services.AddOptions<DeadlineOptions>().BindConfiguration(DeadlineOptions.Section)
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(10), $"{DeadlineOptions.Section}:{nameof(DeadlineOptions.ReminderPeriod)} must be at least 10 s (Orleans reminders are not more frequent).")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
         services.AddOptions<SiloIdentity>().BindConfiguration(SiloIdentity.Section);
