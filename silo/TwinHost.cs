@@ -74,6 +74,7 @@ public static class TwinHost
         });
 
         services.AddSingleton<TwinMetrics>();
+        services.AddSingleton<ParticipationMetrics>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<StreamMetrics>();
         services.AddSingleton<TwinChangeFeed>();
@@ -116,7 +117,7 @@ public static class TwinHost
         services.AddAuthorizationBuilder().AddAccessMatrix();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ResidentOwnHouseholdHandler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TwinMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName, HistoryMetrics.MeterName)
+            .AddMeter(TwinMetrics.MeterName, ParticipationMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName, HistoryMetrics.MeterName)
             .AddPrometheusExporter());
 
         var app = builder.Build();

@@ -24,6 +24,7 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
     readonly ILiveUpdates live;
     readonly TimeProvider clock;
     readonly CareOptions options;
+    readonly ParticipationMetrics metrics;
     readonly ILogger<WelfareWatchGrain> logger;
     readonly DeadlineTimer due;
 
@@ -34,6 +35,7 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
         TimeProvider clock,
         IOptions<CareOptions> options,
         IOptions<DeadlineOptions> deadlines,
+        ParticipationMetrics metrics,
         ILogger<WelfareWatchGrain> logger)
     {
         this.store = store;
@@ -41,6 +43,7 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
         this.live = live;
         this.clock = clock;
         this.options = options.Value;
+        this.metrics = metrics;
         this.logger = logger;
         due = new DeadlineTimer(this, DueReminder, clock, deadlines.Value.ReminderPeriod, CheckDue);
     }
@@ -106,7 +109,10 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
                 ? WelfareRules.Close(check, now, $"household/{State.Household}", how)
                 : check with { Timeline = check.Timeline.Add(new(now, $"household/{State.Household}", how)) };
             if (closesCheck)
+            {
+                metrics.WelfareCheckClosed("activity");
                 Log.WelfareCheckClosed(logger, State.Household, check.Id, $"household/{State.Household}", how);
+            }
         }
         store.State = State with { LastActivityAt = now, LastActivity = how, Check = check };
         await Commit(toBoard: checkChanged);
@@ -146,6 +152,7 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
             }, now, partyId, how);
             // The visit is the household's latest sign of life: the quiet window starts again from it.
             store.State = State with { Check = check, LastActivityAt = now, LastActivity = how };
+            metrics.WelfareCheckClosed("visit");
             Log.WelfareCheckClosed(logger, State.Household, check.Id, partyId, how);
         }
         await Commit(toBoard: true);
@@ -166,6 +173,7 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
             var check = WelfareRules.Open(State, WelfareGrains.NewCheckId(now), grid, now, options.AckWithin, Me);
             store.State = State with { Check = check, ChecksOpened = State.ChecksOpened + 1 };
             await Commit(toBoard: true);
+            metrics.WelfareCheckOpened();
             Log.WelfareCheckOpened(logger, State.Household, State.LastActivityAt, check.Id, grid.Count == 0 ? "grid" : string.Join(", ", grid));
         }
         else if (State.Check is { IsOpen: true } open
@@ -176,7 +184,10 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
             store.State = State with { Check = open with { Task = escalated, Timeline = timeline } };
             await Commit(toBoard: true);
             if (to is not null)
+            {
+                metrics.WelfareCheckEscalated();
                 Log.WelfareCheckEscalated(logger, State.Household, open.Id, to);
+            }
         }
         await due.Set(NextDue);
     }

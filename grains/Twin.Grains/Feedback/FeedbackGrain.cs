@@ -24,6 +24,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
     readonly ILiveUpdates live;
     readonly TimeProvider clock;
     readonly FeedbackOptions options;
+    readonly ParticipationMetrics metrics;
     readonly ILogger<FeedbackGrain> logger;
     readonly DeadlineTimer deadline;
 
@@ -34,6 +35,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         TimeProvider clock,
         IOptions<FeedbackOptions> options,
         IOptions<DeadlineOptions> deadlines,
+        ParticipationMetrics metrics,
         ILogger<FeedbackGrain> logger)
     {
         this.store = store;
@@ -41,6 +43,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         this.live = live;
         this.clock = clock;
         this.options = options.Value;
+        this.metrics = metrics;
         this.logger = logger;
         deadline = new DeadlineTimer(this, DeadlineReminder, clock, deadlines.Value.ReminderPeriod, CheckDeadline);
     }
@@ -82,6 +85,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         };
         await Commit();
         await deadline.Set(RespondBy);
+        metrics.FeedbackFiled(filing.Category);
         Log.FeedbackFiled(logger, Me, filing.Household, filing.Category, filing.Twin ?? "-");
         return FeedbackView.Of(State);
     }
@@ -100,6 +104,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         };
         await Commit();
         await deadline.Set(null);
+        metrics.FeedbackResponded("answer");
         return new FeedbackOutcome(FeedbackView.Of(State), null);
     }
 
@@ -121,6 +126,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         };
         await Commit();
         await deadline.Set(null);
+        metrics.FeedbackResponded("work_order");
         return new FeedbackOutcome(FeedbackView.Of(State), null);
     }
 
@@ -160,7 +166,10 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
                 timeline = timeline.Add(new(step.At, step.By, what));
         var rating = workOrder.Rating;
         if (rating is not null && rating != State.Rating)
+        {
             timeline = timeline.Add(new(rating.At, rating.By, $"rated {rating.Stars}/5{(rating.Comment is null ? "" : $": {rating.Comment}")}"));
+            metrics.Rated(rating.Stars);
+        }
         var done = workOrder.Status == WorkOrderStatus.Done.ToWire();
         if (timeline == State.Timeline && workOrder.Status == State.WorkOrderStatus && rating == State.Rating)
             return;
@@ -200,7 +209,10 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
             };
             await Commit();
             if (to is not null)
+            {
+                metrics.FeedbackEscalated();
                 Log.FeedbackEscalated(logger, Me, to);
+            }
         }
         await deadline.Set(RespondBy);
     }

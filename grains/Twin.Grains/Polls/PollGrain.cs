@@ -21,6 +21,7 @@ public sealed class PollGrain : Grain, IPollGrain, IRemindable
     readonly IPersistentState<PollState> store;
     readonly ILiveUpdates live;
     readonly TimeProvider clock;
+    readonly ParticipationMetrics metrics;
     readonly ILogger<PollGrain> logger;
     readonly DeadlineTimer closing;
 
@@ -29,11 +30,13 @@ public sealed class PollGrain : Grain, IPollGrain, IRemindable
         ILiveUpdates live,
         TimeProvider clock,
         IOptions<DeadlineOptions> deadlines,
+        ParticipationMetrics metrics,
         ILogger<PollGrain> logger)
     {
         this.store = store;
         this.live = live;
         this.clock = clock;
+        this.metrics = metrics;
         this.logger = logger;
         closing = new DeadlineTimer(this, CloseReminder, clock, deadlines.Value.ReminderPeriod, () => CloseIfDue());
     }
@@ -94,6 +97,7 @@ public sealed class PollGrain : Grain, IPollGrain, IRemindable
                 ChangedVotes = State.ChangedVotes + (before is null ? 0 : 1),
             };
             await Commit();
+            metrics.Voted(changed: before is not null);
         }
         return new PollOutcome(PollView.Of(State, household), null);
     }
@@ -132,6 +136,7 @@ public sealed class PollGrain : Grain, IPollGrain, IRemindable
         await closing.Set(null);
         GrainFactory.GetBoard<NoticeView>(State.Community).Changed(notice).Ignore();
         live.Publish("notice", State.Building, notice, Audience);
+        metrics.PollClosed(onTime: now >= State.ClosesAt);
         Log.PollClosed(logger, State.Id, by, result);
     }
 

@@ -79,6 +79,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                     return Incidents;
                 });
                 services.AddSingleton<TwinMetrics>();
+                services.AddSingleton<ParticipationMetrics>();
                 services.AddSingleton<TwinServices>();
                 services.Configure<CommandOptions>(o =>
                 {
