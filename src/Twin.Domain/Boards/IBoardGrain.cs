@@ -28,6 +28,10 @@ public interface IBoardGrain<TItem> : IGrainWithStringKey where TItem : IBoardIt
 
 public static class BoardGrains
 {
+    /// <summary>
+    /// The key names the kind of item as well as the community: grain storage keys a state by its name and the grain's
+    /// key, not by the grain's type, so two boards of one community must not share a key.
+    /// </summary>
     public static IBoardGrain<TItem> GetBoard<TItem>(this IGrainFactory grains, string community) where TItem : IBoardItem =>
-        grains.GetGrain<IBoardGrain<TItem>>(community);
+        grains.GetGrain<IBoardGrain<TItem>>($"{community}/{typeof(TItem).Name}");
 }

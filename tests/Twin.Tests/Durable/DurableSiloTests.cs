@@ -17,6 +17,7 @@ public sealed class DurableSiloFixture : SiloFixture
     [
         new("Twin:Postgres", connectionString),
         new("Twin:Incidents:ReminderPeriod", ReminderPeriod),
+        new("Twin:Deadlines:ReminderPeriod", "00:00:10"),
     ];
 
     public override async Task InitializeAsync()
@@ -132,6 +133,39 @@ public sealed class DurableSiloTests(DurableSiloFixture silo) : IClassFixture<Du
             TimeSpan.FromSeconds(30));
         Assert.Contains(state.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("what").GetString()!.Contains("escalat", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task After_a_restart_feedback_polls_and_their_boards_are_back_and_a_poll_is_closed_by_its_reminder()
+    {
+        using var resident = silo.Client("demo-home-B1-1-0702");
+        using var property = silo.Client("demo-property");
+        using var committee = silo.Client("demo-committee");
+        var filed = await resident.PostAsJsonAsync("/api/feedback", new { category = "repair", text = "the B1 door closer is broken" });
+        var feedback = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var triaged = await property.PostAsJsonAsync($"/api/feedback/{feedback}/workorder", new { summary = "repair the B1 door closer" });
+        var workOrder = (await triaged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("workOrder").GetString()!;
+        var opened = await committee.PostAsJsonAsync("/api/polls", new { question = "Keep the B1 door closed at night?", options = new[] { "Yes", "No" }, closesAt = DateTimeOffset.UtcNow.AddSeconds(15) });
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var poll = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        (await resident.PostAsJsonAsync($"/api/polls/{poll}/votes", new { option = "No" })).EnsureSuccessStatusCode();
+        await Eventually.True(async () => (await Listed(committee, "/api/polls", poll))?.GetProperty("votes").GetInt32() == 1, "the vote on the poll board");
+
+        await silo.StopSilo();
+        await silo.StartSilo();
+
+        var back = (await Listed(resident, "/api/feedback", feedback))!.Value;
+        Assert.Equal("in_work", back.GetProperty("status").GetString());
+        Assert.Equal(workOrder, back.GetProperty("workOrder").GetString());
+        Assert.Equal(feedback, (await silo.Http.GetFromJsonAsync<JsonElement>($"/api/workorders/{workOrder}")).GetProperty("feedback").GetString());
+        // Only the boards are asked, never the poll itself: its reminder has to wake it to close it and publish the result.
+        var notice = await Eventually.Get(async () => (await resident.GetFromJsonAsync<JsonElement>("/api/notices")).GetProperty("items").EnumerateArray()
+            .FirstOrDefault(n => n.GetProperty("source").GetString() == $"poll/{poll}"), n => n.ValueKind != JsonValueKind.Undefined, "the poll's result as a notice", TimeSpan.FromSeconds(40));
+        Assert.Contains("\"No\" has the most votes", notice.GetProperty("text").GetString());
+    }
+
+    static async Task<JsonElement?> Listed(HttpClient client, string list, string id) =>
+        (await client.GetFromJsonAsync<JsonElement>(list)).GetProperty("items").EnumerateArray()
+            .Select(i => (JsonElement?)i).FirstOrDefault(i => i!.Value.GetProperty("id").GetString() == id);
 
     async Task<JsonElement> Raise(string type, string building)
     {
