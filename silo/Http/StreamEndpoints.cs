@@ -41,9 +41,15 @@ public static class StreamEndpoints
     static async IAsyncEnumerable<SseItem<object>> Items(IAsyncEnumerable<LiveEvent> changes, HttpResponse response,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Send the headers now: a client waiting for them must not have to wait for the first change.
+        // The first MoveNextAsync subscribes (the feed's iterator runs up to its first wait), so nothing that happens
+        // once the client has the headers is missed. Then send the headers: a client must not wait for the first change.
+        await using var subscription = changes.GetAsyncEnumerator(cancellationToken);
+        var next = subscription.MoveNextAsync();
         await response.Body.FlushAsync(cancellationToken);
-        await foreach (var change in changes.WithCancellation(cancellationToken))
-            yield return new SseItem<object>(change.Data, change.Event);
+        while (await next)
+        {
+            yield return new SseItem<object>(subscription.Current.Data, subscription.Current.Event);
+            next = subscription.MoveNextAsync();
+        }
     }
 }

@@ -91,10 +91,9 @@ public static class WelfareEndpoints
 
     static async Task Audit(Party party, IEnumerable<WelfareView> shown, IGrainFactory grains, string community, TimeProvider clock)
     {
-        var log = grains.GetAuditLog(community);
         var now = clock.GetUtcNow();
-        foreach (var view in shown.Where(v => v.Residents is { IsEmpty: false }))
-            await log.Record(new AuditEntry(now, party.Id, party.Role, $"household/{view.Household}", ["members"], Purpose, "http"));
+        await grains.GetAuditLog(community).RecordAll([.. shown.Where(v => v.Residents is { IsEmpty: false })
+            .Select(v => new AuditEntry(now, party.Id, party.Role, $"household/{v.Household}", ["members"], Purpose, "http"))]);
     }
 }
 

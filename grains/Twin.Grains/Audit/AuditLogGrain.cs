@@ -6,9 +6,13 @@ namespace Twin.Audit;
 /// <summary>Appends and never changes or removes an entry. Each entry is stored before the read it records is answered.</summary>
 public sealed class AuditLogGrain([PersistentState("audit", TwinStorage.Name)] IPersistentState<AuditLogState> store) : Grain, IAuditLogGrain
 {
-    public async Task Record(AuditEntry entry)
+    public Task Record(AuditEntry entry) => RecordAll([entry]);
+
+    public async Task RecordAll(ImmutableArray<AuditEntry> entries)
     {
-        store.State = store.State with { Entries = store.State.Entries.Add(entry) };
+        if (entries.IsEmpty)
+            return;
+        store.State = store.State with { Entries = store.State.Entries.AddRange(entries) };
         await store.WriteOrDeactivate(this);
     }
 

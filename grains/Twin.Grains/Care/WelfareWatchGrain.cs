@@ -199,7 +199,7 @@ public sealed class WelfareWatchGrain : Grain, IWelfareWatchGrain, IRemindable
         if (!toBoard || State.Community.Length == 0)
             return;
         var view = WelfareView.Of(State, withActivity: false);
-        GrainFactory.GetBoard<WelfareView>(State.Community).Changed(view).Ignore();
+        await GrainFactory.GetBoard<WelfareView>(State.Community).Changed(view);
         live.Publish("welfare", State.Building, view.WithoutResidents(), CareStaff with { Building = State.Building });
     }
 }

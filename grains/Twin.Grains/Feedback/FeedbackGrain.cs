@@ -222,7 +222,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
         await store.WriteOrDeactivate(this);
         var view = FeedbackView.Of(State);
-        GrainFactory.GetBoard<FeedbackView>(State.Community).Changed(view).Ignore();
+        await GrainFactory.GetBoard<FeedbackView>(State.Community).Changed(view);
         live.Publish("feedback", State.Building, view, new Audience([.. FeedbackRules.Answerers], State.Building, State.Household));
     }
 }

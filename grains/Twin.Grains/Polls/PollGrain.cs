@@ -134,7 +134,7 @@ public sealed class PollGrain : Grain, IPollGrain, IRemindable
         store.State = State with { Status = PollStatuses.Closed, ClosedAt = now, ClosedBy = by, Result = result, Notice = notice.Id };
         await Commit();
         await closing.Set(null);
-        GrainFactory.GetBoard<NoticeView>(State.Community).Changed(notice).Ignore();
+        await GrainFactory.GetBoard<NoticeView>(State.Community).Changed(notice);
         live.Publish("notice", State.Building, notice, Audience);
         metrics.PollClosed(onTime: now >= State.ClosesAt);
         Log.PollClosed(logger, State.Id, by, result);
@@ -145,7 +145,7 @@ public sealed class PollGrain : Grain, IPollGrain, IRemindable
         store.State = State with { Version = State.Version + 1 };
         await store.WriteOrDeactivate(this);
         var view = PollView.Of(State);
-        GrainFactory.GetBoard<PollView>(State.Community).Changed(view).Ignore();
+        await GrainFactory.GetBoard<PollView>(State.Community).Changed(view);
         live.Publish("poll", State.Building, view, Audience);
     }
 

@@ -20,6 +20,10 @@ public interface IAuditLogGrain : IGrainWithStringKey
     [Alias("record")]
     Task Record(AuditEntry entry);
 
+    /// <summary>Several reads answered at once (a list), stored in one write.</summary>
+    [Alias("record-all")]
+    Task RecordAll(ImmutableArray<AuditEntry> entries);
+
     /// <summary>Newest first; <paramref name="subject"/> is a twin address, or null for every subject.</summary>
     [Alias("query"), ReadOnly]
     Task<ImmutableArray<AuditEntry>> Query(string? subject, int limit);

@@ -17,8 +17,11 @@ public interface IBoardItem
 [Alias("twin.IBoardGrain`1")]
 public interface IBoardGrain<TItem> : IGrainWithStringKey where TItem : IBoardItem
 {
-    /// <summary>An item changed; an older version than the one held is ignored.</summary>
-    [Alias("changed"), OneWay]
+    /// <summary>
+    /// An item changed; an older version than the one held is ignored. Items wait for it, so a list read after a
+    /// change made through the API already shows it.
+    /// </summary>
+    [Alias("changed")]
     Task Changed(TItem item);
 
     /// <summary>Every item the board holds.</summary>

@@ -60,7 +60,8 @@ public sealed record ParticipationCounts(
 {
     public static ParticipationCounts Of(IReadOnlyCollection<Feedback.FeedbackView> feedback, IReadOnlyCollection<Polls.PollView> polls, DateTimeOffset now) => new(
         feedback.Count(f => f.Status == Feedback.FeedbackStatuses.Open),
-        feedback.Count(f => f.Status == Feedback.FeedbackStatuses.Open && now >= f.RespondBy),
+        // An escalation moves RespondBy on, so feedback that has escalated stays overdue until someone responds.
+        feedback.Count(f => f.Status == Feedback.FeedbackStatuses.Open && (now >= f.RespondBy || !f.EscalatedTo.IsDefaultOrEmpty)),
         feedback.Count(f => f.Status == Feedback.FeedbackStatuses.InWork),
         polls.Count(p => p.Status == Polls.PollStatuses.Open));
 }
