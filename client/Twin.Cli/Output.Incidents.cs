@@ -72,7 +72,8 @@ public sealed partial class Output
         HouseholdsSection(incident);
         DeviceActionsTable(incident);
         FailedActions(incident);
-        Timeline(incident);
+        // The incident's own steps name it in full on every line; "incident" says the same in less room.
+        TimelineOf(incident, $"incident/{Text(incident, "id")}", "incident", "HH:mm:ss");
     }
 
     /// <summary>What an ack or complete did to <paramref name="taskId"/>, and where the incident stands now.</summary>
@@ -344,23 +345,6 @@ public sealed partial class Output
         }
     }
 
-    void Timeline(JsonElement incident)
-    {
-        if (Property(incident, "timeline") is not { ValueKind: JsonValueKind.Array } timeline || timeline.GetArrayLength() == 0)
-            return;
-        var steps = timeline.EnumerateArray().ToList();
-        var shown = steps.TakeLast(TimelineLines).ToList();
-        console.MarkupLine(shown.Count < steps.Count
-            ? $"[bold]Timeline[/] [grey](the last {shown.Count} of {steps.Count}; --json for all)[/]"
-            : "[bold]Timeline[/]");
-        var self = $"incident/{Text(incident, "id")}";
-        var whoWidth = shown.Max(s => Who(s).Length);
-        foreach (var step in shown)
-            console.MarkupLine($"  [grey]{Escape(Time(Text(step, "at"), "HH:mm:ss"))}[/]  {Escape(Who(step).PadRight(whoWidth))}  {Escape(Text(step, "what") ?? "")}");
-
-        // The incident's own steps name it in full on every line; "incident" says the same in less room.
-        string Who(JsonElement step) => Text(step, "who") is { } who && who != self ? who : "incident";
-    }
 
     static string Named(List<string> devices) =>
         string.Join(", ", devices.Take(DevicesNamedPerAction)) + (devices.Count > DevicesNamedPerAction ? $" +{devices.Count - DevicesNamedPerAction} more" : "");
@@ -384,6 +368,6 @@ public sealed partial class Output
         if (seconds is not { } value)
             return None;
         var span = TimeSpan.FromSeconds(Math.Round(value));
-        return span.ToString(span.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
+        return span.ToString(span.TotalDays >= 1 ? @"d\d\ h\:mm\:ss" : span.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
     }
 }

@@ -4,7 +4,7 @@ using Twin.Cli;
 using Twin.Cli.Commands;
 
 var common = new CommonOptions();
-var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands, handles work orders and incidents and provisions entities through the silo's HTTP API; offline, it makes party tokens and an external broker's accounts; over MQTT, it plays the community's devices.")
+var root = new RootCommand("twin: the operator's command line for a Twin community. It reads live twins, follows their changes, sends device commands, handles work orders, incidents, residents' feedback, polls and welfare checks and provisions entities through the silo's HTTP API; offline, it makes party tokens and an external broker's accounts; over MQTT, it plays the community's devices.")
 {
     GetCommand.Create(common),
     ListCommand.Create(common),
@@ -12,6 +12,10 @@ var root = new RootCommand("twin: the operator's command line for a Twin communi
     CommandCommand.Create(common),
     WorkOrdersCommand.Create(common),
     IncidentCommand.Create(common),
+    FeedbackCommand.Create(common),
+    PollsCommand.Create(common),
+    NoticesCommand.Create(common),
+    WelfareCommand.Create(common),
     ProvisionCommand.Create(common),
     TokenCommand.Create(common),
     BrokerConfigCommand.Create(common),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Net.Sockets;
@@ -70,6 +71,62 @@ public sealed class TwinApiClient : IDisposable
             body["note"] = note;
         return Send(HttpMethod.Post, $"api/workorders/{Segment(id)}/complete", body, cancellationToken);
     }
+
+    /// <summary>The household that raised the work order (through its feedback) rates the finished work.</summary>
+    public Task<JsonElement> RateWorkOrder(string id, int stars, string? comment, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/workorders/{Segment(id)}/rating", WithOptional(new JsonObject { ["stars"] = stars }, ("comment", comment)), cancellationToken);
+
+    /// <summary>A resident files feedback with its household's token; <paramref name="twin"/> is the address of what it is about.</summary>
+    public Task<JsonElement> FileFeedback(string category, string text, string? twin, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, "api/feedback", WithOptional(new JsonObject { ["category"] = category, ["text"] = text }, ("twin", twin)), cancellationToken);
+
+    public Task<JsonElement> ListFeedback(string? status, string? building, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/feedback" + Query(("status", status), ("building", building)), body: null, cancellationToken);
+
+    public Task<JsonElement> GetFeedback(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, $"api/feedback/{Segment(id)}", body: null, cancellationToken);
+
+    public Task<JsonElement> AnswerFeedback(string id, string text, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/feedback/{Segment(id)}/answer", new JsonObject { ["text"] = text }, cancellationToken);
+
+    public Task<JsonElement> FeedbackToWorkOrder(string id, string? summary, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/feedback/{Segment(id)}/workorder", WithOptional(new JsonObject(), ("summary", summary)), cancellationToken);
+
+    public Task<JsonElement> OpenPoll(string question, IReadOnlyList<string> options, string? building, DateTimeOffset closesAt, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["question"] = question,
+            ["options"] = new JsonArray([.. options.Select(o => JsonValue.Create(o))]),
+            ["closesAt"] = closesAt.ToString("o", CultureInfo.InvariantCulture),
+        };
+        return Send(HttpMethod.Post, "api/polls", WithOptional(body, ("building", building)), cancellationToken);
+    }
+
+    public Task<JsonElement> ListPolls(string? status, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/polls" + Query(("status", status)), body: null, cancellationToken);
+
+    public Task<JsonElement> GetPoll(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, $"api/polls/{Segment(id)}", body: null, cancellationToken);
+
+    public Task<JsonElement> Vote(string id, string option, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/polls/{Segment(id)}/votes", new JsonObject { ["option"] = option }, cancellationToken);
+
+    public Task<JsonElement> ClosePoll(string id, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/polls/{Segment(id)}/close", new JsonObject(), cancellationToken);
+
+    public Task<JsonElement> ListNotices(CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/notices", body: null, cancellationToken);
+
+    public Task<JsonElement> ListWelfare(string? status, string? building, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, "api/welfare" + Query(("status", status), ("building", building)), body: null, cancellationToken);
+
+    public Task<JsonElement> GetWelfare(string household, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Get, $"api/welfare/{Segment(household)}", body: null, cancellationToken);
+
+    /// <summary><paramref name="action"/> is <c>ack</c> (someone is on the way) or <c>complete</c> (the visit was made).</summary>
+    public Task<JsonElement> StepWelfareCheck(string household, string action, string? note, CancellationToken cancellationToken) =>
+        Send(HttpMethod.Post, $"api/welfare/{Segment(household)}/{Segment(action)}", WithOptional(new JsonObject(), ("note", note)), cancellationToken);
 
     /// <summary>Raises an incident by hand; <c>Created</c> is false when it attached to the active incident of its type at that place.</summary>
     public async Task<(JsonElement Incident, bool Created)> RaiseIncident(
@@ -188,6 +245,14 @@ public sealed class TwinApiClient : IDisposable
         {
             throw Unreachable(e);
         }
+    }
+
+    static JsonObject WithOptional(JsonObject body, params (string Name, string? Value)[] optional)
+    {
+        foreach (var (name, value) in optional)
+            if (value is not null)
+                body[name] = value;
+        return body;
     }
 
     static StringContent JsonContent(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
