@@ -59,3 +59,41 @@ export function throttle(fn, ms) {
     timer = setTimeout(() => { timer = null; fn(...pending); }, ms);
   };
 }
+
+/**
+ * One element per item, built again only when the item's stamp (by default its version) changes, so a list redrawn on
+ * every change on the stream keeps the elements of the items that did not change, and what is typed in them.
+ */
+export class Keyed {
+  constructor(build, stamp = item => item.version, key = item => item.id) {
+    this.build = build;
+    this.stamp = stamp;
+    this.key = key;
+    this.cache = new Map();
+  }
+
+  node(item) {
+    const key = this.key(item);
+    const stamp = this.stamp(item);
+    const known = this.cache.get(key);
+    if (known && known.stamp === stamp) return known.node;
+    const node = this.build(item);
+    this.cache.set(key, { stamp, node });
+    return node;
+  }
+
+  /** Drops the elements of items no longer shown. */
+  keep(keys) {
+    for (const key of [...this.cache.keys()]) if (!keys.has(key)) this.cache.delete(key);
+  }
+}
+
+/** Puts these nodes in the container, touching it only when they differ from what is there (focus stays where it is). */
+export function sync(container, nodes) {
+  const current = container.children;
+  if (nodes.length === current.length && nodes.every((node, i) => current[i] === node)) return;
+  container.replaceChildren(...nodes);
+}
+
+/** 4 → "★★★★☆". */
+export const stars = n => '★'.repeat(n) + '☆'.repeat(5 - n);

@@ -1,11 +1,16 @@
-// The operations console: login with a party's token, then the site plan, the twin in detail, the work orders and the
-// incidents, kept live by the stream. Only what the party may see is shown: the page asks /api/session what it may do.
+// The operations console: login with a party's token, then the site plan, the twin in detail, the work orders, the
+// incidents, residents' feedback, polls, satisfaction and welfare checks, kept live by the stream. Only what the party may
+// see is shown: the page asks /api/session what it may do. A resident gets its home, its feedback and its polls.
 import { Api, ApiError } from './api.js';
 import { h, replace, throttle } from './dom.js';
 import { SitePlan } from './siteplan.js';
 import { TwinPanel } from './twinpanel.js';
 import { WorkOrderBoard } from './workorders.js';
 import { IncidentDesk } from './incidents.js';
+import { FeedbackDesk } from './feedback.js';
+import { PollDesk } from './polls.js';
+import { SatisfactionView } from './satisfaction.js';
+import { WelfareDesk } from './welfare.js';
 
 const tokenKey = 'twin.token';
 const placedKinds = ['building', 'gate', 'lamp', 'bin', 'camera'];
@@ -69,37 +74,76 @@ async function run(api, session) {
   const boardView = h('div', { id: 'workorders', class: 'pane' });
   const incidentList = h('div', { id: 'incidents', class: 'pane-part' });
   const incidentView = h('div', { id: 'incident', class: 'pane-part' });
+  const feedbackView = h('div', { id: 'feedback', class: 'pane' });
+  const pollView = h('div', { id: 'polls', class: 'pane' });
+  const satisfactionView = h('div', { id: 'satisfaction', class: 'pane' });
+  const welfareView = h('div', { id: 'welfare', class: 'pane' });
 
+  // A resident sees its own household and nothing of the rest of the community.
+  const homeOnly = !may.has('twins.list');
+  const twinTab = { id: 'twin', name: homeOnly ? 'Home' : 'Twin', body: twinView };
   const tabs = [
+    homeOnly && twinTab,
     may.has('incidents.list') && { id: 'incident', name: 'Incidents', body: h('div', { class: 'pane' }, incidentList, incidentView) },
     may.has('workorders.list') && { id: 'workorders', name: 'Work orders', body: boardView },
-    { id: 'twin', name: 'Twin', body: twinView },
+    may.has('feedback.list') && { id: 'feedback', name: homeOnly ? 'My feedback' : 'Feedback', body: feedbackView },
+    // Everyone may read polls and notices; the tab is for those who open polls or vote in them.
+    (may.has('polls.open') || may.has('polls.vote')) && { id: 'polls', name: 'Polls', body: pollView },
+    may.has('feedback.answer') && { id: 'satisfaction', name: 'Satisfaction', body: satisfactionView, onOpen: () => satisfaction.refresh() },
+    may.has('welfare.list') && { id: 'welfare', name: 'Welfare', body: welfareView },
+    !homeOnly && twinTab,
   ].filter(Boolean);
   const tabBar = h('nav', { class: 'tabs', role: 'tablist' });
   const tabBody = h('div', { class: 'tab-body' });
+  let shownTab = null;
   const openTab = id => {
     for (const tab of tabs) {
       tab.button.setAttribute('aria-selected', String(tab.id === id));
       tab.body.hidden = tab.id !== id;
     }
+    if (shownTab !== id) tabs.find(t => t.id === id)?.onOpen?.();
+    shownTab = id;
   };
   for (const tab of tabs) {
-    tab.button = h('button', { role: 'tab', 'data-tab': tab.id, onclick: () => openTab(tab.id) }, tab.name);
+    tab.badge = h('span', { class: 'tab-badge', hidden: true });
+    tab.button = h('button', { role: 'tab', 'data-tab': tab.id, onclick: () => openTab(tab.id) }, tab.name, tab.badge);
     tabBar.append(tab.button);
     tabBody.append(tab.body);
   }
+  /** A number on a tab: what waits there (open feedback, open checks, polls to vote in). */
+  const badge = (id, count, level) => {
+    const tab = tabs.find(t => t.id === id);
+    if (!tab) return;
+    tab.badge.hidden = !count;
+    tab.badge.textContent = String(count);
+    tab.badge.dataset.level = level ?? '';
+  };
 
   const context = {
-    api, may, party, kinds, notify,
+    api, may, party, kinds, notify, badge,
+    community: session.community,
     select: address => select(address),
     open: openTab,
+    workOrdersChanged: () => (may.has('workorders.list') ? board.refresh() : null),
     twins: () => [...twins.values()],
     buildings: () => [...twins.values()].filter(t => t.kind === 'building').sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true })),
   };
+  const has = id => tabs.some(t => t.id === id);
   const sitePlan = new SitePlan(planSvg, address => select(address));
   const panel = new TwinPanel(twinView, context);
   const board = new WorkOrderBoard(boardView, context);
   const desk = new IncidentDesk(incidentList, incidentView, banner, context);
+  const feedback = has('feedback') ? new FeedbackDesk(feedbackView, context) : null;
+  const polls = has('polls') ? new PollDesk(pollView, context) : null;
+  const satisfaction = has('satisfaction') ? new SatisfactionView(satisfactionView, context) : null;
+  const welfare = has('welfare') ? new WelfareDesk(welfareView, context) : null;
+  const refreshParticipation = () => Promise.all([feedback, polls, welfare].filter(Boolean).map(d => d.refresh()));
+  // The overview is a sum of many changes: read it again a moment after they come, while it is on screen.
+  const refreshSatisfaction = throttle(() => { if (shownTab === 'satisfaction') satisfaction.refresh(); }, 1500);
+  const refreshIncidents = async () => {
+    await desk.refresh();
+    sitePlan.showIncidents(desk.active);
+  };
 
   function select(address) {
     sitePlan.select(address);
@@ -115,17 +159,70 @@ async function run(api, session) {
       h('span', { id: 'who', class: 'who' }, `${party.name} · ${party.role}`),
       h('button', { id: 'logout', class: 'small', onclick: () => { abort.abort(); sessionStorage.removeItem(tokenKey); login(); } }, 'Sign out')),
     banner,
-    h('main', { class: 'layout' },
-      may.has('twins.list') ? h('section', { class: 'plan' }, planSvg, legend()) : null,
+    h('main', { class: homeOnly ? 'layout home-only' : 'layout' },
+      homeOnly ? null : h('section', { class: 'plan' }, planSvg, legend()),
       h('aside', { class: 'side' }, tabBar, tabBody)),
     toast);
   openTab(tabs[0].id);
 
-  // A resident sees its own household and nothing of the rest of the community.
-  if (!may.has('twins.list')) {
+  const overview = async () => {
+    try {
+      const o = await api.get(`/api/communities/${session.community}`);
+      community.textContent = o.name;
+      community.title = `${o.households} households, ${o.occupiedHouseholds} occupied · ${o.openWorkOrders} open work orders · ${o.activeIncidents} active incidents`;
+    } catch { /* the header keeps the id */ }
+  };
+  if (session.community && may.has('communities.get')) overview();
+
+  // Every five seconds: work orders (they have no stream of their own), the open banners' clocks, and deadlines passing.
+  const tick = setInterval(() => {
+    if (abort.signal.aborted) {
+      clearInterval(tick);
+      return;
+    }
+    if (may.has('workorders.list') && !document.hidden) board.refresh();
+    desk.renderBanner();
+    feedback?.render();
+    welfare?.render();
+    if (satisfaction && !document.hidden) refreshSatisfaction();
+  }, 5000);
+
+  const listen = onTwin => api.stream((event, data) => {
+    if (event === 'twin') onTwin(data);
+    else if (event === 'incident') {
+      desk.changed(data);
+      sitePlan.showIncidents(desk.active);
+    } else if (event === 'feedback') {
+      feedback?.changed(data);
+      if (satisfaction) refreshSatisfaction();
+    } else if (event === 'poll') {
+      polls?.changed(data);
+      if (satisfaction) refreshSatisfaction();
+    } else if (event === 'notice') {
+      polls?.noticed(data);
+    } else if (event === 'welfare') {
+      welfare?.changed(data);
+      if (satisfaction) refreshSatisfaction();
+    }
+  }, state => {
+    live.dataset.state = state;
+    live.textContent = state === 'live' ? 'live' : state === 'denied' ? 'no live stream for this party' : 'reconnecting…';
+    // After a gap, what changed meanwhile is fetched again.
+    if (state === 'live') {
+      if (may.has('incidents.list')) refreshIncidents();
+      refreshParticipation();
+    }
+  }, abort.signal);
+
+  if (homeOnly) {
     if (party.household) panel.show(`household/${party.household}`);
-    const poll = setInterval(() => (abort.signal.aborted ? clearInterval(poll) : panel.show(panel.address)), 10000);
-    live.remove();
+    await refreshParticipation();
+    if (may.has('stream')) {
+      listen(data => panel.changed(data));
+    } else {
+      const poll = setInterval(() => (abort.signal.aborted ? clearInterval(poll) : panel.show(panel.address)), 10000);
+      live.remove();
+    }
     return;
   }
 
@@ -133,6 +230,8 @@ async function run(api, session) {
   const remember = view => {
     const address = `${view.kind}/${view.id}`;
     const known = twins.get(address) ?? {};
+    // A change that came on the stream while the page was loading may be older than what the load returned.
+    if (known.version !== undefined && view.version !== undefined && view.version < known.version) return known;
     const position = view.position ?? (view.profile?.x !== undefined ? { x: view.profile.x, y: view.profile.y } : known.position);
     const merged = { ...known, ...view, position, name: placeName(view) ?? known.name };
     twins.set(address, merged);
@@ -146,6 +245,20 @@ async function run(api, session) {
       h('span', { class: `count status-${s}`, 'data-count': s }, `${byStatus[s]} ${s}`)));
   };
 
+  // The stream opens before the first load, so a change made while the page loads is not lost: twin events wait until
+  // the plan is drawn, then are applied (a view older than the one loaded is ignored).
+  const recount = throttle(showCounts, 500);
+  const applyTwin = data => {
+    const twin = remember(data);
+    sitePlan.update(twin);
+    panel.changed(data);
+    recount();
+    if (data.kind === 'gate' && desk.current) desk.renderView();
+  };
+  const early = [];
+  let planDrawn = false;
+  listen(data => (planDrawn ? applyTwin(data) : early.push(data)));
+
   // First the twins with a position, then the buildings in full (their name and rollup), then the plan.
   try {
     const lists = await Promise.all(placedKinds.map(kind => api.get(`/api/twins?kind=${kind}`)));
@@ -156,51 +269,13 @@ async function run(api, session) {
     notify(error.message, 'error');
   }
   sitePlan.draw([...twins.values()]);
-  const overview = async () => {
-    try {
-      const o = await api.get(`/api/communities/${session.community}`);
-      community.textContent = o.name;
-      community.title = `${o.households} households, ${o.occupiedHouseholds} occupied · ${o.openWorkOrders} open work orders · ${o.activeIncidents} active incidents`;
-    } catch { /* the header keeps the id */ }
-  };
-  if (session.community) overview();
   showCounts();
+  planDrawn = true;
+  for (const data of early.splice(0)) applyTwin(data);
 
-  const refreshIncidents = async () => {
-    await desk.refresh();
-    sitePlan.showIncidents(desk.active);
-  };
   if (may.has('incidents.list')) await refreshIncidents();
   if (may.has('workorders.list')) await board.refresh();
-  const recount = throttle(showCounts, 500);
-
-  api.stream((event, data) => {
-    if (event === 'twin') {
-      const twin = remember(data);
-      sitePlan.update(twin);
-      panel.changed(data);
-      recount();
-      if (data.kind === 'gate' && desk.current) desk.renderView();
-    } else if (event === 'incident') {
-      desk.changed(data);
-      sitePlan.showIncidents(desk.active);
-    }
-  }, state => {
-    live.dataset.state = state;
-    live.textContent = state === 'live' ? 'live' : state === 'denied' ? 'no live stream for this party' : 'reconnecting…';
-    // After a gap, what changed meanwhile is fetched again.
-    if (state === 'live' && may.has('incidents.list')) refreshIncidents();
-  }, abort.signal);
-
-  // Work orders have no stream of their own; the open banners' clocks tick too.
-  const tick = setInterval(() => {
-    if (abort.signal.aborted) {
-      clearInterval(tick);
-      return;
-    }
-    if (may.has('workorders.list') && !document.hidden) board.refresh();
-    desk.renderBanner();
-  }, 5000);
+  await refreshParticipation();
 }
 
 function legend() {

@@ -7,7 +7,7 @@ namespace Twin.Tests.Console;
 /// The silo with the sample community, and Debian's Chromium driven by Playwright (scripts/install-test-deps.sh installs
 /// it; TWIN_CHROMIUM points elsewhere). Deadlines are the playbooks' own, so the pages look as a duty officer sees them.
 /// </summary>
-public sealed class ConsoleFixture : SiloFixture
+public class ConsoleFixture : SiloFixture
 {
     IPlaywright? playwright;
 
