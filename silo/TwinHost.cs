@@ -69,7 +69,10 @@ public static class TwinHost
             }
             else
                 UsePostgres(silo, postgres, identity);
-            silo.UseTwinDefaults(configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod));
+            // Orleans' reminder minimum must allow both the incidents' reminders and the deadlines' (feedback, polls, welfare).
+            var incidentPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod);
+            var deadlinePeriod = configuration.GetValue($"{DeadlineOptions.Section}:{nameof(DeadlineOptions.ReminderPeriod)}", new DeadlineOptions().ReminderPeriod);
+            silo.UseTwinDefaults(incidentPeriod < deadlinePeriod ? incidentPeriod : deadlinePeriod);
             silo.AddDashboard();
         });
 

@@ -7,30 +7,36 @@ namespace Twin.Deadlines;
 /// </summary>
 public sealed class DeadlineTimer(Grain grain, string reminderName, TimeProvider clock, TimeSpan reminderPeriod, Func<Task> onDue)
 {
+    static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
     IGrainTimer? timer;
-    bool reminderRegistered;
+    /// <summary>Null when not known: after an activation with nothing due, a reminder may be left over.</summary>
+    bool? reminderRegistered = false;
 
     /// <summary>Arms the timer for <paramref name="due"/> (now, when it is past), or stops both timer and reminder when null.</summary>
     public async Task Set(DateTimeOffset? due)
     {
         Arm(due);
-        if (due is null && reminderRegistered)
+        if (due is null && reminderRegistered != false)
         {
             if (await grain.GetReminder(reminderName) is { } reminder)
                 await grain.UnregisterReminder(reminder);
             reminderRegistered = false;
         }
-        else if (due is not null && !reminderRegistered)
+        else if (due is not null && reminderRegistered != true)
         {
             await grain.RegisterOrUpdateReminder(reminderName, reminderPeriod, reminderPeriod);
             reminderRegistered = true;
         }
     }
 
-    /// <summary>On activation: the timer only, since a grain with a deadline already has its reminder.</summary>
+    /// <summary>
+    /// On activation: the timer only, since a grain with a deadline already has its reminder. Whether a reminder is
+    /// left over from an activation that stopped before removing it is not known, so the next <see cref="Set"/> looks
+    /// it up.
+    /// </summary>
     public void Resume(DateTimeOffset? due)
     {
-        reminderRegistered = due is not null;
+        reminderRegistered = due is null ? null : true;
         Arm(due);
     }
 
@@ -40,8 +46,9 @@ public sealed class DeadlineTimer(Grain grain, string reminderName, TimeProvider
         timer = null;
         if (due is not { } at)
             return;
-        var wait = at - clock.GetUtcNow();
-        timer = grain.RegisterGrainTimer(onDue, new GrainTimerCreationOptions(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        // A grain timer waits at most about 49 days; a poll may run 90. The check at a day's wait arms it again.
+        var wait = TimeSpan.FromTicks(Math.Clamp((at - clock.GetUtcNow()).Ticks, 0, LongestWait.Ticks));
+        timer = grain.RegisterGrainTimer(onDue, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 }
 

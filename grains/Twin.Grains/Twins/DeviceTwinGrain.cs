@@ -226,7 +226,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
                     break;
 
                 case ShowedActivity activity when Care.WelfareRules.IsVulnerable(State.Members):
-                    GrainFactory.GetWelfareWatch(State.Id).Activity(activity.How, activity.ClosesWelfareCheck).Ignore();
+                    await TryCarryOut(effect, () => GrainFactory.GetWelfareWatch(State.Id).Activity(activity.How, activity.ClosesWelfareCheck));
                     break;
 
                 case WatchWelfare:

@@ -88,7 +88,15 @@ public sealed class WorkOrderGrain(
         var view = WorkOrderView.Of(state.State);
         GrainFactory.GetWorkOrderBoard(state.State.Community).Changed(view).Ignore();
         if (state.State.Feedback is { } feedback)
-            GrainFactory.GetFeedback(feedback).WorkOrderChanged(view).Ignore();
+        {
+            // The feedback that opened this work order is waiting on Open, so it hears of the opening after it; every
+            // later step and the rating are waited for, so none is lost and they arrive in order.
+            var told = GrainFactory.GetFeedback(feedback).WorkOrderChanged(view);
+            if (action == "opened")
+                told.Ignore();
+            else
+                await told;
+        }
         Log.WorkOrderStep(logger, view.Id, action, by);
         return view;
     }

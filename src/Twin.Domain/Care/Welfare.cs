@@ -104,7 +104,7 @@ public interface IWelfareWatchGrain : IGrainWithStringKey
     Task Watch(WelfareSubject subject);
 
     /// <summary>The household showed it is there: an <c>occupied</c> change or a check-in.</summary>
-    [Alias("activity"), OneWay]
+    [Alias("activity")]
     Task Activity(string how, bool closesCheck);
 
     /// <summary>A grid worker (or whoever it escalated to) acknowledges the open check, or completes it after the visit.</summary>

@@ -132,7 +132,7 @@ public interface IFeedbackGrain : IGrainWithStringKey
     Task<FeedbackOutcome> ToWorkOrder(string by, string role, string? summary);
 
     /// <summary>The linked work order changed (a step, or the household's rating).</summary>
-    [Alias("workorder-changed"), OneWay]
+    [Alias("workorder-changed")]
     Task WorkOrderChanged(WorkOrders.WorkOrderView workOrder);
 
     [Alias("view"), ReadOnly]

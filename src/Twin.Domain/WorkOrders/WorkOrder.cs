@@ -107,7 +107,7 @@ public static class WorkOrderRating
         if (order.RaisedBy is null)
             return "this work order was not raised by a resident's feedback, so there is no household to rate it";
         if (order.RaisedBy != household)
-            return $"only household {order.RaisedBy}, which raised it, rates this work order";
+            return "only the household that raised this work order rates it";
         return order.Status == WorkOrderStatus.Done ? null : $"the work is not finished yet (the work order is {order.Status.ToWire()})";
     }
 }

@@ -78,7 +78,7 @@ public sealed class FeedbackRulesTests
 
         Assert.Contains("not finished", WorkOrderRating.Check(order, "B1-1-0501", out var forbidden));
         Assert.False(forbidden);
-        Assert.Contains("B1-1-0501", WorkOrderRating.Check(order with { Status = WorkOrderStatus.Done }, "B1-1-0601", out forbidden));
+        Assert.Contains("only the household that raised", WorkOrderRating.Check(order with { Status = WorkOrderStatus.Done }, "B1-1-0601", out forbidden));
         Assert.True(forbidden);
         Assert.Null(WorkOrderRating.Check(order with { Status = WorkOrderStatus.Done }, "B1-1-0501", out _));
         Assert.NotNull(WorkOrderRating.Check(new WorkOrderState { Exists = true, Status = WorkOrderStatus.Done }, "B1-1-0501", out forbidden));

@@ -64,7 +64,10 @@ public sealed class FeedbackTests(ParticipationSiloFixture silo)
         await stream.WaitFor("feedback", f => f.Text("id") == id && f.Text("status") == "done", "the finished work");
 
         var byNeighbour = await Neighbour.PostAsJsonAsync($"/api/workorders/{workOrder}/rating", new { stars = 1 });
-        Assert.Contains(Household, await byNeighbour.ExpectProblem(HttpStatusCode.Forbidden));
+        // The refusal does not say which neighbour raised it.
+        var refusal = await byNeighbour.ExpectProblem(HttpStatusCode.Forbidden);
+        Assert.Contains("only the household that raised", refusal, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Household, refusal);
         foreach (var stars in new[] { 0, 6 })
             await (await Resident.PostAsJsonAsync($"/api/workorders/{workOrder}/rating", new { stars })).ExpectProblem(HttpStatusCode.BadRequest);
 
