@@ -107,22 +107,11 @@ public static class FeedbackEndpoints
             return Problems.BadRequest($"\"comment\" is at most {WorkOrderRating.MaxCommentLength} characters.");
         var party = http.RequireParty();
         var outcome = await grains.GetWorkOrder(id).Rate(party.Household ?? "", request.Stars.Value, string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim());
-        return outcome switch
-        {
-            { NotFound: true } => Problems.NotFound($"No work order '{id}'."),
-            { Forbidden: true } => Problems.Forbidden(Problems.Sentence(outcome.Error!)),
-            { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
-            _ => TypedResults.Ok(outcome.WorkOrder!),
-        };
+        return outcome.Error is { } error ? Problems.Refused(error, outcome.NotFound, outcome.Forbidden) : TypedResults.Ok(outcome.WorkOrder!);
     }
 
-    static Results<Ok<FeedbackView>, ProblemHttpResult> ToResult(FeedbackOutcome outcome) => outcome switch
-    {
-        { NotFound: true } => Problems.NotFound(Problems.Sentence(outcome.Error!)),
-        { Forbidden: true } => Problems.Forbidden(Problems.Sentence(outcome.Error!)),
-        { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
-        _ => TypedResults.Ok(outcome.Feedback!),
-    };
+    static Results<Ok<FeedbackView>, ProblemHttpResult> ToResult(FeedbackOutcome outcome) =>
+        outcome.Error is { } error ? Problems.Refused(error, outcome.NotFound, outcome.Forbidden) : TypedResults.Ok(outcome.Feedback!);
 }
 
 public sealed record FeedbackRequest(string? Category, string? Text, string? Twin);

@@ -119,13 +119,8 @@ public static class IncidentEndpoints
         return wantsHtml ? TypedResults.Content(IncidentReportPage.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 
-    static Results<Ok<IncidentView>, ProblemHttpResult> ToResult(Party party, IncidentOutcome outcome) => outcome switch
-    {
-        { NotFound: true } => Problems.NotFound(Problems.Sentence(outcome.Error!)),
-        { Forbidden: true } => TypedResults.Problem(Problems.Sentence(outcome.Error!), statusCode: 403, title: "Not allowed for this party"),
-        { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
-        _ => TypedResults.Ok(Shown(party, outcome.Incident!)),
-    };
+    static Results<Ok<IncidentView>, ProblemHttpResult> ToResult(Party party, IncidentOutcome outcome) =>
+        outcome.Error is { } error ? Problems.Refused(error, outcome.NotFound, outcome.Forbidden) : TypedResults.Ok(Shown(party, outcome.Incident!));
 
     static string Sentence(string text) => Problems.Sentence(text);
 }

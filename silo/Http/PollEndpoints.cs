@@ -79,12 +79,7 @@ public static class PollEndpoints
         if (request.Option is not { } option || !view.Options.Contains(option))
             return Problems.BadRequest($"\"option\" must be one of: {string.Join(", ", view.Options.Select(o => $"\"{o}\""))}.");
         var outcome = await poll.Vote(household, await party.HomeBuilding(grains), option);
-        return outcome switch
-        {
-            { Forbidden: true } => Problems.Forbidden(Problems.Sentence(outcome.Error!)),
-            { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
-            _ => TypedResults.Ok(outcome.Poll!),
-        };
+        return outcome.Error is { } error ? Problems.Refused(error, outcome.NotFound, outcome.Forbidden) : TypedResults.Ok(outcome.Poll!);
     }
 
     static async Task<Results<Ok<PollView>, ProblemHttpResult>> Close(string id, HttpContext http, IGrainFactory grains)
@@ -92,12 +87,7 @@ public static class PollEndpoints
         if (!TwinId.IsValidId(id))
             return Problems.BadRequest($"'{id}' is not a valid poll id.");
         var outcome = await grains.GetPoll(id).Close(http.RequireParty().Id);
-        return outcome switch
-        {
-            { NotFound: true } => Problems.NotFound($"No poll '{id}'."),
-            { Error: { } error } => Problems.Conflict(Problems.Sentence(error)),
-            _ => TypedResults.Ok(outcome.Poll!),
-        };
+        return outcome.Error is { } error ? Problems.Refused(error, outcome.NotFound, outcome.Forbidden) : TypedResults.Ok(outcome.Poll!);
     }
 }
 

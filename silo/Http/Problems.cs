@@ -15,6 +15,10 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable(string detail) => TypedResults.Problem(detail, statusCode: 503, title: "Not ready");
 
+    /// <summary>A grain's refusal as the API answers it: nothing there 404, not this party's to do 403, not possible now 409.</summary>
+    public static ProblemHttpResult Refused(string reason, bool notFound, bool forbidden) =>
+        notFound ? NotFound(Sentence(reason)) : forbidden ? Forbidden(Sentence(reason)) : Conflict(Sentence(reason));
+
     /// <summary>A grain's reason ("the work order is already done") as the sentence a problem's detail gives.</summary>
     public static string Sentence(string reason) => $"{char.ToUpperInvariant(reason[0])}{reason[1..]}{(reason.EndsWith('.') ? "" : ".")}";
 

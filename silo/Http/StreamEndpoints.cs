@@ -29,7 +29,7 @@ public static class StreamEndpoints
             return Problems.BadRequest($"'{building}' is not a valid building id.");
 
         var party = http.RequireParty();
-        var home = party.Household is { } household ? (await grains.GetTwin(new TwinId(TwinKinds.Household, household)).GetView(false))?.Building : null;
+        var home = await party.HomeBuilding(grains);
 
         bool Matches(LiveEvent change) =>
             (kind is null || change.Kind == kind) && (building is null || change.IsIn(building))

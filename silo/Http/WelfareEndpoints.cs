@@ -72,15 +72,8 @@ public static class WelfareEndpoints
             return Problems.BadRequest("\"note\" is at most 1000 characters.");
         var party = http.RequireParty();
         var outcome = await grains.GetWelfareWatch(household).Step(action, party.Id, party.Role, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
-        switch (outcome)
-        {
-            case { NotFound: true }:
-                return Problems.NotFound(Problems.Sentence(outcome.Error!));
-            case { Forbidden: true }:
-                return Problems.Forbidden(Problems.Sentence(outcome.Error!));
-            case { Error: { } error }:
-                return Problems.Conflict(Problems.Sentence(error));
-        }
+        if (outcome.Error is { } error)
+            return Problems.Refused(error, outcome.NotFound, outcome.Forbidden);
         await Audit(party, [outcome.Welfare!], grains, outcome.Welfare!.Community, clock);
         return TypedResults.Ok(outcome.Welfare!);
     }

@@ -49,11 +49,7 @@ public static class WorkOrderEndpoints
         if (assignee is { Length: > 128 } || note is { Length: > 1024 })
             return Problems.BadRequest("\"assignee\" is at most 128 characters and \"note\" at most 1024.");
         var outcome = await grains.GetWorkOrder(id).Step(action, http.RequireParty().Id, assignee, note);
-        if (outcome.NotFound)
-            return Problems.NotFound($"No work order '{id}'.");
-        if (outcome.Error is { } error)
-            return Problems.Conflict(Problems.Sentence(error));
-        return TypedResults.Ok(outcome.WorkOrder!);
+        return outcome.Error is { } error ? Problems.Refused(error, outcome.NotFound, outcome.Forbidden) : TypedResults.Ok(outcome.WorkOrder!);
     }
 }
 

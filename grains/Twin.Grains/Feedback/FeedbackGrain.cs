@@ -144,8 +144,6 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
 
     FeedbackState Responded(string by, DateTimeOffset now) => State with
     {
-        RespondedAt = now,
-        RespondedBy = by,
         Response = State.Response with
         {
             Status = TaskStatuses.Done,
@@ -161,7 +159,7 @@ public sealed class FeedbackGrain : Grain, IFeedbackGrain, IRemindable
         if (!State.Exists || workOrder.Id != State.WorkOrder)
             return;
         var timeline = State.Timeline;
-        foreach (var step in workOrder.History.Where(s => s.At > (State.RespondedAt ?? State.FiledAt)))
+        foreach (var step in workOrder.History.Where(s => s.At > (State.Response.DoneAt ?? State.FiledAt)))
             if (FeedbackRules.Describe(step) is { } what && !timeline.Any(e => e.At == step.At && e.What == what))
                 timeline = timeline.Add(new(step.At, step.By, what));
         var rating = workOrder.Rating;

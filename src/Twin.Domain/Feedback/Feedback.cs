@@ -62,10 +62,11 @@ public sealed record FeedbackState
     [Id(8)] public string Status { get; init; } = FeedbackStatuses.Open;
     [Id(9)] public DateTimeOffset FiledAt { get; init; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; init; }
-    /// <summary>The property company's task to respond, with its deadline and escalation, as for an incident task.</summary>
+    /// <summary>
+    /// The property company's task to respond, with its deadline and escalation, as for an incident task. It is done
+    /// when someone responds: its <c>DoneAt</c> and <c>DoneBy</c> are the first response.
+    /// </summary>
     [Id(11)] public IncidentTask Response { get; init; } = null!;
-    [Id(12)] public DateTimeOffset? RespondedAt { get; init; }
-    [Id(13)] public string? RespondedBy { get; init; }
     [Id(14)] public string? Answer { get; init; }
     [Id(15)] public string? WorkOrder { get; init; }
     [Id(16)] public string? WorkOrderStatus { get; init; }
@@ -102,7 +103,7 @@ public sealed record FeedbackView(
 {
     public static FeedbackView Of(FeedbackState s) => new(
         s.Id, s.Community, s.Household, s.Building, s.Category, s.Text, s.Twin, s.Status, s.FiledAt, s.UpdatedAt,
-        s.Response.Deadline, s.Response.EscalatedTo, s.RespondedAt, s.RespondedBy, s.Answer, s.WorkOrder, s.WorkOrderStatus,
+        s.Response.Deadline, s.Response.EscalatedTo, s.Response.DoneAt, s.Response.DoneBy, s.Answer, s.WorkOrder, s.WorkOrderStatus,
         s.DoneAt, s.Rating, s.Timeline, s.Version);
 
     /// <summary>The kind of asset it is about (lamp, bin…), or <c>general</c>.</summary>
