@@ -148,6 +148,7 @@ public static class TwinHost
         app.MapWelfare();
         app.MapAudit();
         app.MapProvisioning();
+        app.MapDiagnostics();
         return app;
     }
 

@@ -21,7 +21,7 @@ public static class StreamEndpoints
     /// <summary>Event kinds besides the twin kinds.</summary>
     static readonly string[] OtherKinds = [TwinKinds.Incident, "feedback", "poll", "notice", "welfare"];
 
-    static async Task<Results<ServerSentEventsResult<object>, ProblemHttpResult>> Stream(string? building, string? kind, TwinChangeFeed feed, HttpContext http, IGrainFactory grains)
+    static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> Stream(string? building, string? kind, TwinChangeFeed feed, HttpContext http, IGrainFactory grains)
     {
         if (kind is not null && !OtherKinds.Contains(kind) && KindRegistry.Find(kind) is null)
             return Problems.BadRequest($"There is no kind '{kind}'. Kinds: {string.Join(", ", KindRegistry.All.Select(k => k.Kind).Concat(OtherKinds))}.");
@@ -38,7 +38,7 @@ public static class StreamEndpoints
         return TypedResults.ServerSentEvents(Items(feed.Subscribe(Matches, http.RequestAborted), http.Response));
     }
 
-    static async IAsyncEnumerable<SseItem<object>> Items(IAsyncEnumerable<LiveEvent> changes, HttpResponse response,
+    static async IAsyncEnumerable<SseItem<string>> Items(IAsyncEnumerable<LiveEvent> changes, HttpResponse response,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // The first MoveNextAsync subscribes (the feed's iterator runs up to its first wait), so nothing that happens
@@ -48,7 +48,7 @@ public static class StreamEndpoints
         await response.Body.FlushAsync(cancellationToken);
         while (await next)
         {
-            yield return new SseItem<object>(subscription.Current.Data, subscription.Current.Event);
+            yield return new SseItem<string>(subscription.Current.Json, subscription.Current.Event);
             next = subscription.MoveNextAsync();
         }
     }

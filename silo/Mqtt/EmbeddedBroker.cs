@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Twin.Silo.Security;
@@ -28,14 +29,7 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredenti
             return;
 
         var address = IPAddress.Parse(settings.BindAddress);
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(address)
-            .WithDefaultEndpointPort(settings.Port)
-            .WithPersistentSessions()
-            .WithMaxPendingMessagesPerClient(100_000)
-            .Build();
-        server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        server = new MqttServerFactory().CreateMqttServer(ServerOptions(address, settings.Port));
         server.ValidatingConnectionAsync += ValidateConnection;
         server.InterceptingPublishAsync += CheckPublish;
         server.InterceptingSubscriptionAsync += CheckSubscription;
@@ -46,6 +40,15 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredenti
             Log.AnonymousBrokerClients(logger, settings.BindAddress, settings.Port);
         Log.EmbeddedBrokerStarted(logger, settings.BindAddress, settings.Port);
     }
+
+    /// <summary>How the embedded broker is set up; the benchmarks run a bare broker with the same options to measure its own limit.</summary>
+    public static MqttServerOptions ServerOptions(IPAddress address, int port) => new MqttServerOptionsBuilder()
+        .WithDefaultEndpoint()
+        .WithDefaultEndpointBoundIPAddress(address)
+        .WithDefaultEndpointPort(port)
+        .WithPersistentSessions()
+        .WithMaxPendingMessagesPerClient(100_000)
+        .Build();
 
     Task ValidateConnection(ValidatingConnectionEventArgs e)
     {
@@ -100,6 +103,18 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredenti
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Hands a message the silo itself publishes (state, commands, dead letters) straight to the broker's subscribers:
+    /// no client connection, no TCP round trip and no acknowledgement to the silo's own broker.
+    /// </summary>
+    public Task Inject(MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        server is { IsStarted: true } running
+            ? running.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = SiloClientId }, cancellationToken)
+            : throw new InvalidOperationException("the embedded broker is not running");
+
+    /// <summary>The sender named on what the silo injects, as it shows in the broker's interceptors.</summary>
+    public const string SiloClientId = "twin-silo";
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

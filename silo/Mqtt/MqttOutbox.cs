@@ -8,21 +8,25 @@ namespace Twin.Silo.Mqtt;
 /// <summary>
 /// Everything the silo publishes (retained state, commands, dead letters) goes through here: grains hand a message
 /// over without waiting, and a few ordered lanes publish it at QoS 1. A topic always takes the same lane, so a twin's
-/// retained state can never be overtaken by an older one.
+/// retained state can never be overtaken by an older one. With the embedded broker the lanes hand messages to it
+/// directly; with an external broker they publish through a client connection of their own.
 /// </summary>
 public sealed class MqttOutbox : BackgroundService
 {
     const int Lanes = 4;
     readonly Channel<OutgoingMessage>[] lanes;
     readonly MqttConnection connection;
+    readonly EmbeddedBroker? embedded;
     readonly IngestMetrics metrics;
     readonly ILogger<MqttOutbox> logger;
 
-    public MqttOutbox(IOptions<MqttOptions> options, IOptions<Cluster.SiloIdentity> identity, Security.SiloMqttAccount account, IngestMetrics metrics, ILogger<MqttOutbox> logger)
+    public MqttOutbox(IOptions<MqttOptions> options, IOptions<Cluster.SiloIdentity> identity, Security.SiloMqttAccount account, EmbeddedBroker broker,
+        IngestMetrics metrics, ILogger<MqttOutbox> logger)
     {
         this.metrics = metrics;
         this.logger = logger;
         var settings = options.Value;
+        embedded = settings.IsEmbedded ? broker : null;
         var perLane = Math.Max(1, settings.OutboxCapacity / Lanes);
         lanes = Enumerable.Range(0, Lanes)
             .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
@@ -33,7 +37,7 @@ public sealed class MqttOutbox : BackgroundService
         connection = new MqttConnection("publisher", new MqttClientFactory().CreateMqttClient(), clientOptions, _ => Task.CompletedTask, logger);
     }
 
-    public bool IsConnected => connection.IsConnected;
+    public bool IsConnected => embedded?.IsRunning ?? connection.IsConnected;
 
     public void Publish(string topic, byte[] payload, bool retain, string what)
     {
@@ -49,7 +53,7 @@ public sealed class MqttOutbox : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var keeper = connection.KeepConnected(stoppingToken);
+        var keeper = embedded is null ? connection.KeepConnected(stoppingToken) : Task.CompletedTask;
         await Task.WhenAll(lanes.Select(lane => Drain(lane.Reader, stoppingToken)).Append(keeper));
     }
 
@@ -57,7 +61,8 @@ public sealed class MqttOutbox : BackgroundService
     {
         try
         {
-            await connection.FirstConnected.WaitAsync(stopping);
+            if (embedded is null)
+                await connection.FirstConnected.WaitAsync(stopping);
             await foreach (var message in reader.ReadAllAsync(stopping))
             {
                 var mqttMessage = new MqttApplicationMessageBuilder()
@@ -82,6 +87,11 @@ public sealed class MqttOutbox : BackgroundService
         {
             try
             {
+                if (embedded is not null)
+                {
+                    await embedded.Inject(message, stopping);
+                    return;
+                }
                 if (connection.IsConnected)
                 {
                     await connection.Client.PublishAsync(message, stopping);
@@ -102,7 +112,8 @@ public sealed class MqttOutbox : BackgroundService
         foreach (var lane in lanes)
             lane.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
-        await connection.Disconnect();
+        if (embedded is null)
+            await connection.Disconnect();
     }
 
     readonly record struct OutgoingMessage(string Topic, byte[] Payload, bool Retain, string What);

@@ -60,6 +60,7 @@ public static class AccessMatrix
         new("welfare.get", "GET", "/api/welfare/{household}", CareStaff),
         new("welfare.step", "POST", "/api/welfare/{household}/ack · /complete", CareStaff),
         new("provision", "POST", "/api/provision", ["admin"]),
+        new("diagnostics.memory", "GET", "/api/diagnostics/memory", ["admin"]),
         new("audit", "GET", "/api/audit", ["committee", "resident", "admin"]),
         new("dashboard", "GET", "/dashboard", ["admin"]),
     ];

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Twin.Incidents;
@@ -18,6 +19,11 @@ public sealed record LiveEvent(string Event, string Kind, string? Building, Immu
     public static LiveEvent Of(IncidentView incident) => new("incident", TwinKinds.Incident, incident.Building, [], incident, Staff);
 
     public bool IsIn(string building) => Building == building || Covers.Contains(building);
+
+    string? json;
+
+    /// <summary>The data as JSON, made once however many streams send it (two streams racing may both make it; either copy is the same).</summary>
+    public string Json => json ??= JsonSerializer.Serialize(Data, Data.GetType(), TwinJson.Options);
 }
 
 /// <summary>Feedback, polls, notices and welfare checks on their way to the live streams: the event name is their kind.</summary>

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Twin.Bench.Processes;
+
+namespace Twin.Bench.Load;
+
+/// <summary>How long a run warms up and then measures.</summary>
+public sealed record RunLength(TimeSpan Warmup, TimeSpan Measure);
+
+/// <summary>What one run measured: the rate seen by the observer, the messages it never saw, latency, and the CPU the system under test used per message.</summary>
+public sealed record RunResult(double Rate, long Sent, long Seen, long Missing, long PublishFailures, Percentiles Latency, double? CpuMicrosecondsPerMessage)
+{
+    public bool Complete => Missing == 0 && PublishFailures == 0;
+}
+
+/// <summary>The two kinds of run every scenario is made of.</summary>
+public static class Runs
+{
+    /// <summary>
+    /// The sustained maximum: publish as fast as the window of messages not yet seen back allows, and count what comes
+    /// back once warmed up. Every publisher waits for the system, so no queue grows and nothing overflows.
+    /// </summary>
+    public static async Task<RunResult> MaxRate(LoadPublisher publisher, Action<Observation?> watch, int devices, RunLength length, int window,
+        ChildProcess? measured = null)
+    {
+        var log = new SentLog(devices);
+        var permits = new SemaphoreSlim(window);
+        var observation = new Observation(log, n => permits.Release(n));
+        watch(observation);
+        using var stop = new CancellationTokenSource();
+        var running = publisher.ClosedLoop(log, permits, stop.Token);
+        var result = await Measure(observation, log, length, measured);
+        await stop.CancelAsync();
+        await running;
+        return await Drained(result, observation, log, publisher, watch);
+    }
+
+    /// <summary>Publishes at a fixed rate and records how long each message took to come back to every observer.</summary>
+    public static async Task<IReadOnlyList<RunResult>> AtRate(LoadPublisher publisher, IReadOnlyList<Action<Observation?>> watchers, int devices,
+        double rate, RunLength length, ChildProcess? measured = null)
+    {
+        var log = new SentLog(devices);
+        var observations = watchers.Select(_ => new Observation(log)).ToList();
+        for (var i = 0; i < watchers.Count; i++)
+            watchers[i](observations[i]);
+        using var stop = new CancellationTokenSource();
+        var running = publisher.Paced(log, rate, stop.Token);
+        var first = await Measure(observations[0], log, length, measured, observations);
+        await stop.CancelAsync();
+        await running;
+        var results = new List<RunResult>();
+        for (var i = 0; i < watchers.Count; i++)
+            results.Add(await Drained(i == 0 ? first : first with { Latency = observations[i].Latency() }, observations[i], log, publisher, watchers[i]));
+        return results;
+    }
+
+    static async Task<RunResult> Measure(Observation observation, SentLog log, RunLength length, ChildProcess? measured, IReadOnlyList<Observation>? all = null)
+    {
+        await Task.Delay(length.Warmup);
+        foreach (var each in all ?? [observation])
+            each.ResetLatencies();
+        var seenBefore = observation.Count;
+        var cpuBefore = measured?.CpuTime();
+        var started = Stopwatch.GetTimestamp();
+        await Task.Delay(length.Measure);
+        var seen = observation.Count - seenBefore;
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = measured?.CpuTime() - cpuBefore;
+        foreach (var each in all ?? [observation])
+            each.StopRecording();
+        return new RunResult(seen / elapsed, 0, 0, 0, 0, observation.Latency(), cpu is { } used && seen > 0 ? used.TotalMicroseconds / seen : null);
+    }
+
+    /// <summary>Waits until every message published has come back (or nothing came back for 10 s), then says how many never did.</summary>
+    static async Task<RunResult> Drained(RunResult result, Observation observation, SentLog log, LoadPublisher publisher, Action<Observation?> watch)
+    {
+        var last = observation.Count;
+        var quiet = Stopwatch.StartNew();
+        while (observation.Count < log.Sent && quiet.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+            if (observation.Count != last)
+            {
+                last = observation.Count;
+                quiet.Restart();
+            }
+        }
+        watch(null);
+        return result with { Sent = log.Sent, Seen = observation.Count, Missing = log.Sent - observation.Count, PublishFailures = publisher.Failed };
+    }
+}

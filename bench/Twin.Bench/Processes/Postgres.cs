@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Twin.Bench.Processes;
+
+/// <summary>A throwaway PostgreSQL 15 from scripts/postgres-dev.sh, with fsync on: durable means durable.</summary>
+public sealed class Postgres : IAsyncDisposable
+{
+    readonly string directory;
+
+    Postgres(string directory, string connectionString)
+    {
+        this.directory = directory;
+        ConnectionString = connectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    static string Script => Path.Combine(Workspace.Repository, "scripts", "postgres-dev.sh");
+
+    public static async Task<Postgres> Start(Workspace workspace)
+    {
+        var directory = workspace.File("postgres");
+        var (code, output) = await Run("start", "--dir", directory, "--port", "0");
+        if (code != 0)
+            throw new BenchException($"scripts/postgres-dev.sh start failed ({code}): {output}");
+        return new Postgres(directory, File.ReadAllText(Path.Combine(directory, "connection-string")).Trim());
+    }
+
+    static async Task<(int Code, string Output)> Run(params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(Script, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
+    }
+
+    public async ValueTask DisposeAsync() => await Run("stop", "--dir", directory);
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Spectre.Console;
+using Profile = Twin.Bench.Scenarios.Profile;
+using Twin.Bench.Processes;
+using Twin.Bench.Scenarios;
+
+var profile = new Option<string>("--profile")
+{
+    Description = "quick: one run of each, 10k twins, a few minutes (the README's command); full: 3 runs of each, 10k and 100k twins, 50 drills (BENCHMARKS.md)",
+    DefaultValueFactory = _ => "quick",
+};
+profile.AcceptOnlyFromAmong("quick", "full");
+var only = new Option<string[]>("--only")
+{
+    Description = $"Run only these sections: {string.Join(", ", Suite.Sections)}",
+    AllowMultipleArgumentsPerToken = true,
+    CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries))],
+};
+only.Validators.Add(result =>
+{
+    foreach (var section in result.GetValueOrDefault<string[]>() ?? [])
+        if (!Suite.Sections.Contains(section))
+            result.AddError($"there is no section '{section}'; sections: {string.Join(", ", Suite.Sections)}");
+});
+var output = new Option<string?>("--out") { Description = "Where to write the Markdown table [default: bench/results/<profile>-<time>.md]" };
+
+var root = new RootCommand("twin-bench: how fast Twin turns device messages into live twins, measured against the broker's own limit in the same run")
+{
+    profile, only, output,
+};
+root.SetAction(async (parse, _) =>
+{
+    try
+    {
+        return await Suite.Run(parse.GetValue(profile) == "full" ? Profile.Full : Profile.Quick, parse.GetValue(only) ?? [], parse.GetValue(output));
+    }
+    catch (BenchException e)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]twin-bench: {e.Message}[/]");
+        return 1;
+    }
+});
+
+var portOption = new Option<int>("--port") { Required = true };
+var broker = new Command("broker", "Runs the embedded broker's MQTTnet server alone (the benchmark starts it as a separate process)") { portOption };
+broker.Hidden = true;
+broker.SetAction((parse, cancellation) => BrokerProcess.RunBare(parse.GetValue(portOption), cancellation));
+root.Subcommands.Add(broker);
+
+var loadBroker = new Option<int>("--mqtt-port") { Description = "The port of the silo's broker on 127.0.0.1", Required = true };
+var loadTopology = new Option<string>("--topology") { Description = "The topology file the silo runs", Required = true };
+var loadSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 30 };
+var load = new Command("load", "Plays the topology's devices at the highest rate a silo sustains, for profiling it (dotnet-trace) while it runs") { loadBroker, loadTopology, loadSeconds };
+load.SetAction(async (parse, _) =>
+{
+    var traffic = Twin.Bench.Load.Traffic.From(parse.GetValue(loadTopology)!);
+    var broker = new BrokerEndpoint("silo", "127.0.0.1", parse.GetValue(loadBroker));
+    await using var publisher = await Twin.Bench.Load.LoadPublisher.Connect(broker, traffic);
+    await using var states = await Twin.Bench.Load.MqttObserver.States(broker, traffic);
+    var result = await Twin.Bench.Load.Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count,
+        new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(parse.GetValue(loadSeconds))), Profile.Quick.Window);
+    Console.WriteLine($"{result.Rate:N0} msg/s applied; p50 {result.Latency.P50:0.0} ms, p99 {result.Latency.P99:0.0} ms; {result.Missing} missing");
+    return 0;
+});
+load.Hidden = true;
+root.Subcommands.Add(load);
+
+return await root.Parse(args).InvokeAsync();

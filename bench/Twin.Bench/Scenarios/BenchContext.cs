@@ -1,0 +1,33 @@
+using Twin.Bench.Load;
+using Twin.Bench.Processes;
+using Twin.Bench.Reporting;
+
+namespace Twin.Bench.Scenarios;
+
+/// <summary>How much of everything a run does: the quick run for the README, the full run for BENCHMARKS.md.</summary>
+public sealed record Profile(string Name, int Repetitions, RunLength Throughput, RunLength Latency, int[] ScaleTwins, int Drills, int StreamClients,
+    bool RestartCheck)
+{
+    public static readonly Profile Quick = new("quick", 1, new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)), new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
+        [10_000], 10, 200, RestartCheck: false);
+
+    public static readonly Profile Full = new("full", 3, new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)), new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)),
+        [10_000, 100_000], 50, 200, RestartCheck: true);
+
+    /// <summary>Messages in flight between publisher and observer in a closed-loop run: enough to keep every stage busy.</summary>
+    public int Window => 2_000;
+}
+
+/// <summary>What the scenarios share: the profile, the files, the figures, and what earlier scenarios found out.</summary>
+public sealed class BenchContext(Profile profile, Workspace workspace, Report report)
+{
+    public Profile Profile => profile;
+    public Workspace Workspace => workspace;
+    public Report Report => report;
+
+    /// <summary>Twin's sustained maximum on the embedded broker (median), which the latency and life-safety runs take fractions of.</summary>
+    public double? EmbeddedTwinRate { get; set; }
+
+    /// <summary>Twin-applied msg/s with the state in memory, for the durable run's on/off ratio.</summary>
+    public double? InMemoryTwinRate { get; set; }
+}

@@ -1,0 +1,43 @@
+using Twin.Bench.Load;
+using Twin.Bench.Processes;
+using Twin.Bench.Reporting;
+
+namespace Twin.Bench.Scenarios;
+
+/// <summary>
+/// Point 5b: the sustained maximum with no live stream open, then with many clients each reading the whole stream
+/// (every twin change, as the console's site plan does), alternating.
+/// </summary>
+public static class FanOutScenario
+{
+    public static async Task Measure(BenchContext context, SiloProcess silo, Traffic traffic)
+    {
+        var clients = context.Profile.StreamClients;
+        Report.Step($"fan-out: sustained maximum without and with {clients} live stream clients");
+        await using var publisher = await LoadPublisher.Connect(silo.Broker, traffic);
+        await using var states = await MqttObserver.States(silo.Broker, traffic);
+        var without = new List<double>();
+        var with = new List<double>();
+        var delivered = new List<double>();
+        var droppedBefore = await silo.Metric("twin_stream_dropped_total");
+        for (var i = 0; i < context.Profile.Repetitions; i++)
+        {
+            without.Add((await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window)).Rate);
+            var streams = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => SseObserver.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, traffic, parse: false)));
+            var eventsBefore = streams.Sum(s => s.Events);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            with.Add((await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window)).Rate);
+            delivered.Add((streams.Sum(s => s.Events) - eventsBefore) / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            foreach (var stream in streams)
+                await stream.DisposeAsync();
+        }
+        var dropped = await silo.Metric("twin_stream_dropped_total") - droppedBefore;
+        var slowdown = 1 - Format.Median(with) / Format.Median(without);
+        var report = context.Report;
+        report.Add("fan-out", "sustained maximum, no stream client", Format.Spread(without, Format.Rate));
+        report.Add("fan-out", $"sustained maximum, {clients} stream clients", Format.Spread(with, Format.Rate));
+        report.Add("fan-out", $"ingestion slowed by {clients} stream clients", $"{slowdown:P1}", "≤ 10 %", slowdown <= 0.10);
+        report.Add("fan-out", "events delivered to the stream clients / dropped for slow clients",
+            $"{Format.Median(delivered):N0} events/s / {dropped:N0} dropped");
+    }
+}

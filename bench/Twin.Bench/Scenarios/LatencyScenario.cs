@@ -1,0 +1,31 @@
+using Twin.Bench.Load;
+using Twin.Bench.Processes;
+using Twin.Bench.Reporting;
+
+namespace Twin.Bench.Scenarios;
+
+/// <summary>Point 3: publish → retained state and → live stream event, at 25, 50 and 90 % of the sustained maximum.</summary>
+public static class LatencyScenario
+{
+    public static async Task Measure(BenchContext context, SiloProcess silo, Traffic traffic, double maxRate)
+    {
+        Report.Step($"latency: at 25 / 50 / 90 % of {Format.Rate(maxRate)}");
+        await using var publisher = await LoadPublisher.Connect(silo.Broker, traffic);
+        await using var states = await MqttObserver.States(silo.Broker, traffic);
+        await using var stream = await SseObserver.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, traffic);
+        foreach (var share in new[] { 0.25, 0.5, 0.9 })
+        {
+            var rate = share * maxRate;
+            var results = await Runs.AtRate(publisher, [states.Watch, stream.Watch], traffic.Devices.Count, rate, context.Profile.Latency, silo.Process);
+            var (state, live) = (results[0], results[1]);
+            var label = $"at {share:P0} ({Format.Rate(rate)}; {Format.Rate(state.Rate)} applied)";
+            var target = share == 0.5 ? "p99 < 50 ms" : "";
+            context.Report.Add("latency", $"{label}: publish → retained state, p50 / p99 / max",
+                $"{Format.Ms(state.Latency.P50)} / {Format.Ms(state.Latency.P99)} / {Format.Ms(state.Latency.Max)}", target, share == 0.5 ? state.Latency.P99 < 50 : null);
+            context.Report.Add("latency", $"{label}: publish → SSE event, p50 / p99 / max",
+                $"{Format.Ms(live.Latency.P50)} / {Format.Ms(live.Latency.P99)} / {Format.Ms(live.Latency.Max)}", target, share == 0.5 ? live.Latency.P99 < 50 : null);
+            if (state.Missing > 0 || live.Missing > 0)
+                context.Report.Note($"latency at {share:P0}: {state.Missing:N0} messages never showed in the retained state and {live.Missing:N0} never on the stream (of {state.Sent:N0})");
+        }
+    }
+}

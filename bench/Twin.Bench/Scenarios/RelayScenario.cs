@@ -1,0 +1,51 @@
+using Twin.Bench.Load;
+using Twin.Bench.Processes;
+using Twin.Bench.Reporting;
+
+namespace Twin.Bench.Scenarios;
+
+/// <summary>
+/// Point 2: the broker's own limit and Twin's, side by side. The same devices, messages and client settings: first
+/// the broker alone relays them to one plain QoS 1 subscriber; then they go through Twin (published → applied to the
+/// twin → its retained state out, which the observer sees). Runs alternate, so both see the same machine.
+/// </summary>
+public static class RelayScenario
+{
+    /// <returns>Twin's median sustained rate.</returns>
+    public static async Task<double> Compare(BenchContext context, string broker, BrokerProcess raw, SiloProcess silo, ChildProcess? externalBroker, Traffic traffic)
+    {
+        Report.Step($"relay: {broker}, broker alone vs through Twin, {traffic.Devices.Count:N0} devices, {context.Profile.Repetitions} × {context.Profile.Throughput.Measure.TotalSeconds:0} s each");
+        await using var rawPublisher = await LoadPublisher.Connect(raw.Endpoint, traffic);
+        await using var rawObserver = await MqttObserver.Telemetry(raw.Endpoint, traffic);
+        await using var twinPublisher = await LoadPublisher.Connect(silo.Broker, traffic);
+        await using var twinObserver = await MqttObserver.States(silo.Broker, traffic);
+
+        var rawRuns = new List<RunResult>();
+        var twinRuns = new List<RunResult>();
+        var externalCpu = new List<double>();
+        for (var i = 0; i < context.Profile.Repetitions; i++)
+        {
+            rawRuns.Add(await Runs.MaxRate(rawPublisher, rawObserver.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, raw.Process));
+            var brokerCpuBefore = externalBroker?.CpuTime();
+            twinRuns.Add(await Runs.MaxRate(twinPublisher, twinObserver.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, silo.Process));
+            if (externalBroker is not null && brokerCpuBefore is { } before)
+                externalCpu.Add((externalBroker.CpuTime() - before).TotalMicroseconds / twinRuns[^1].Seen);
+        }
+
+        var report = context.Report;
+        var rawRates = rawRuns.Select(r => r.Rate).ToList();
+        var twinRates = twinRuns.Select(r => r.Rate).ToList();
+        var ratios = rawRuns.Zip(twinRuns, (r, t) => t.Rate / r.Rate).ToList();
+        report.Add("relay", $"{broker}: broker alone, QoS 1 to one subscriber", Format.Spread(rawRates, Format.Rate));
+        report.Add("relay", $"{broker}: through Twin, applied and state out", Format.Spread(twinRates, Format.Rate));
+        report.Add("relay", $"{broker}: Twin ÷ broker alone", Format.Spread(ratios, Format.Ratio), "≥ 0.5", Format.Median(ratios) >= 0.5);
+        var cpu = twinRuns.Where(r => r.CpuMicrosecondsPerMessage is not null).Select(r => r.CpuMicrosecondsPerMessage!.Value).ToList();
+        var rawCpu = rawRuns.Where(r => r.CpuMicrosecondsPerMessage is not null).Select(r => r.CpuMicrosecondsPerMessage!.Value).ToList();
+        report.Add("relay", $"{broker}: CPU per message, bare broker / silo{(externalCpu.Count > 0 ? " + mosquitto" : "")}",
+            $"{Format.Median(rawCpu):0} µs / {Format.Median(cpu):0}{(externalCpu.Count > 0 ? $" + {Format.Median(externalCpu):0}" : "")} µs");
+        var missing = rawRuns.Concat(twinRuns).Sum(r => r.Missing + r.PublishFailures);
+        report.Add("relay", $"{broker}: messages published but never seen back (all runs)", $"{missing:N0} of {rawRuns.Concat(twinRuns).Sum(r => r.Sent):N0}",
+            "0", missing == 0);
+        return Format.Median(twinRates);
+    }
+}
