@@ -5,11 +5,15 @@
 # Debian packages only; safe to run again.
 set -euo pipefail
 
+# With arguments, only those of: mosquitto postgres chromium (the benchmarks need no browser).
+wanted=" ${*:-mosquitto postgres chromium} "
 need=()
-command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
-command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
-[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+if [[ "$wanted" == *" mosquitto "* ]]; then
+  command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+  command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+fi
+[[ "$wanted" == *" postgres "* ]] && { [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15); }
+[[ "$wanted" == *" chromium "* ]] && { [ -x /usr/bin/chromium ] || need+=(chromium); }
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
