@@ -83,15 +83,28 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredenti
 
     Task CheckPublish(InterceptingPublishEventArgs e)
     {
-        if (e.SessionItems[DeviceKey] is TwinId twin
-            && e.ApplicationMessage.Topic != $"twin/{twin.Kind}/{twin.Id}/telemetry" && e.ApplicationMessage.Topic != $"twin/{twin.Kind}/{twin.Id}/event")
+        var topic = e.ApplicationMessage.Topic;
+        if (e.SessionItems[DeviceKey] is TwinId twin && topic != $"twin/{twin.Kind}/{twin.Id}/telemetry" && topic != $"twin/{twin.Kind}/{twin.Id}/event")
         {
-            Log.DeviceOutOfBounds(logger, twin.ToString(), "publish to", e.ApplicationMessage.Topic);
+            Log.DeviceOutOfBounds(logger, twin.ToString(), "publish to", topic);
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            return Task.CompletedTask;
         }
-        return Task.CompletedTask;
+        return ingestion is not null && e.ClientId != SiloClientId && Topics.IsDeviceMessage(topic)
+            ? ingestion(e.ApplicationMessage)
+            : Task.CompletedTask;
     }
+
+    Func<MqttApplicationMessage, Task>? ingestion;
+
+    /// <summary>
+    /// Ingestion in process: every device message the broker accepts is handed to <paramref name="ingest"/> on its way
+    /// to the subscribers, instead of to a subscribed client over TCP. The broker and the twins share the process, so
+    /// what a loopback client's session would hold is lost with it just the same; back-pressure reaches the device
+    /// connection, whose next message waits while <paramref name="ingest"/> does.
+    /// </summary>
+    public void Ingest(Func<MqttApplicationMessage, Task> ingest) => ingestion = ingest;
 
     Task CheckSubscription(InterceptingSubscriptionEventArgs e)
     {

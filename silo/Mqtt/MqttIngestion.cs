@@ -20,6 +20,9 @@ namespace Twin.Silo.Mqtt;
 /// redelivery, not loss; the redelivered copy is recognised by its seq. Messages are spread over ordered lanes by
 /// twin, so one twin's messages are applied in the order they came while different twins are applied in parallel;
 /// a lane does not wait for the history, only the acknowledgement does.
+/// With the embedded broker the messages come straight from the broker's publish pipeline instead (see
+/// <see cref="EmbeddedBroker.Ingest"/>): broker and twins live and die together in one process, so a loopback client's
+/// session would add a TCP round trip per message and no safety.
 /// </summary>
 public sealed class MqttIngestion : BackgroundService
 {
@@ -39,8 +42,9 @@ public sealed class MqttIngestion : BackgroundService
     readonly MqttConnection connection;
     readonly Session ownSession = new();
 
-    public MqttIngestion(IOptions<MqttOptions> options, IOptions<SiloIdentity> identity, Security.SiloMqttAccount account, IGrainFactory grains,
-        IHistoryLog history, DeadLetters deadLetters, IngestMetrics metrics, TopologyLoader topology, TimeProvider clock, ILogger<MqttIngestion> logger)
+    public MqttIngestion(IOptions<MqttOptions> options, IOptions<SiloIdentity> identity, Security.SiloMqttAccount account, EmbeddedBroker broker,
+        IGrainFactory grains, IHistoryLog history, DeadLetters deadLetters, IngestMetrics metrics, TopologyLoader topology, TimeProvider clock,
+        ILogger<MqttIngestion> logger)
     {
         settings = options.Value;
         this.account = account;
@@ -59,9 +63,16 @@ public sealed class MqttIngestion : BackgroundService
         client.ApplicationMessageReceivedAsync += e => OnMessage(e, ownSession);
         var clientId = MqttClientSettings.IngestionClientId(MqttClientSettings.BaseClientId(settings, identity.Value));
         connection = new MqttConnection("ingestion", client, SessionOptions(clientId), Subscribe, logger);
+        if (settings.InProcess)
+        {
+            embedded = broker;
+            broker.Ingest(message => Accept(message, null, ownSession));
+        }
     }
 
-    public bool IsConnected => connection.IsConnected;
+    readonly EmbeddedBroker? embedded;
+
+    public bool IsConnected => embedded?.IsRunning ?? connection.IsConnected;
 
     /// <summary>Whether several silos share the devices through one shared subscription (an external broker).</summary>
     public bool SharesSubscription => settings.UseSharedSubscription;
@@ -78,7 +89,10 @@ public sealed class MqttIngestion : BackgroundService
         // Twins must exist before their devices are heard, or early messages would be dead-lettered as unknown.
         await topology.Loaded.WaitAsync(stoppingToken);
         var workers = lanes.Select(lane => Work(lane.Reader, stoppingToken)).ToList();
-        await connection.KeepConnected(stoppingToken);
+        if (embedded is null)
+            await connection.KeepConnected(stoppingToken);
+        else
+            await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         foreach (var lane in lanes)
             lane.Writer.TryComplete();
         await Task.WhenAll(workers);
@@ -134,13 +148,22 @@ public sealed class MqttIngestion : BackgroundService
         Log.DrainFinished(logger, clientId, session.Received);
     }
 
-    /// <summary>Runs on MQTTnet's receive loop: only sorts the message into its lane; the lanes do the work.</summary>
-    async Task OnMessage(MqttApplicationMessageReceivedEventArgs e, Session session)
+    Task OnMessage(MqttApplicationMessageReceivedEventArgs e, Session session)
+    {
+        e.AutoAcknowledge = false;
+        return Accept(e.ApplicationMessage, e, session);
+    }
+
+    /// <summary>
+    /// Runs on MQTTnet's receive loop (the client's, or the embedded broker's for the device's connection): only sorts
+    /// the message into its lane; the lanes do the work. <paramref name="delivery"/> is what to acknowledge, when a
+    /// client session delivered it.
+    /// </summary>
+    async Task Accept(MqttApplicationMessage message, MqttApplicationMessageReceivedEventArgs? delivery, Session session)
     {
         metrics.Received();
         session.Arrived();
-        e.AutoAcknowledge = false;
-        var message = e.ApplicationMessage;
+        var e = delivery;
         var topic = message.Topic;
         var length = message.Payload.Length;
 
@@ -286,16 +309,17 @@ public sealed class MqttIngestion : BackgroundService
         return false;
     }
 
-    async Task Acknowledge(MqttApplicationMessageReceivedEventArgs args, Session session)
+    async Task Acknowledge(MqttApplicationMessageReceivedEventArgs? args, Session session)
     {
         try
         {
-            await args.AcknowledgeAsync(CancellationToken.None);
+            if (args is not null)
+                await args.AcknowledgeAsync(CancellationToken.None);
         }
         catch (Exception e)
         {
             // The connection dropped before the ack: the broker will redeliver, and the seq check drops the repeat.
-            Log.AckFailed(logger, args.ApplicationMessage.Topic, e.Message);
+            Log.AckFailed(logger, args!.ApplicationMessage.Topic, e.Message);
         }
         finally
         {
@@ -311,8 +335,9 @@ public sealed class MqttIngestion : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         // Acknowledge what was applied and stored before going; what is left unacknowledged comes again after the restart.
-        await ownSession.WaitUntilQuiet(TimeSpan.Zero, () => connection.IsConnected, cancellationToken);
-        await connection.Disconnect();
+        await ownSession.WaitUntilQuiet(TimeSpan.Zero, () => IsConnected, cancellationToken);
+        if (embedded is null)
+            await connection.Disconnect();
     }
 
     /// <summary>Messages one MQTT session delivered and has not yet settled (acknowledged, or given up for redelivery).</summary>
@@ -351,5 +376,5 @@ public sealed class MqttIngestion : BackgroundService
         }
     }
 
-    sealed record Received(TwinId Twin, MessageChannel Channel, byte[] Payload, string Topic, MqttApplicationMessageReceivedEventArgs Args, Session Session, long ReceivedAt);
+    sealed record Received(TwinId Twin, MessageChannel Channel, byte[] Payload, string Topic, MqttApplicationMessageReceivedEventArgs? Args, Session Session, long ReceivedAt);
 }

@@ -38,7 +38,16 @@ public sealed class MqttOptions
     [Range(1, 10_000_000)]
     public int OutboxCapacity { get; set; } = 200_000;
 
+    /// <summary>
+    /// With the embedded broker, ingestion and the outbox take and give messages inside the process (the default). On:
+    /// they connect to it over TCP like to an external broker, as before; kept to measure the difference (BENCHMARKS.md).
+    /// </summary>
+    public bool EmbeddedLoopback { get; set; }
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>Ingestion and the outbox use the embedded broker in process, with no client connection of their own.</summary>
+    public bool InProcess => IsEmbedded && !EmbeddedLoopback;
 
     public string BrokerHost => IsEmbedded ? BindAddress : Host!;
 

@@ -26,7 +26,7 @@ public sealed class MqttOutbox : BackgroundService
         this.metrics = metrics;
         this.logger = logger;
         var settings = options.Value;
-        embedded = settings.IsEmbedded ? broker : null;
+        embedded = settings.InProcess ? broker : null;
         var perLane = Math.Max(1, settings.OutboxCapacity / Lanes);
         lanes = Enumerable.Range(0, Lanes)
             .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))

@@ -14,6 +14,20 @@ public static class Topics
 
     public static string Command(TwinId twin) => $"twin/{twin.Kind}/{twin.Id}/command";
 
+    /// <summary>Whether a topic matches <see cref="TelemetryFilter"/> or <see cref="EventFilter"/>: what ingestion takes.</summary>
+    public static bool IsDeviceMessage(string topic)
+    {
+        if (!topic.StartsWith("twin/", StringComparison.Ordinal))
+            return false;
+        var channel = topic.EndsWith("/telemetry", StringComparison.Ordinal) ? "/telemetry".Length
+            : topic.EndsWith("/event", StringComparison.Ordinal) ? "/event".Length : 0;
+        if (channel == 0)
+            return false;
+        // Exactly two levels between "twin/" and the channel: twin/{kind}/{id}/…, as the filters' two '+' match.
+        var middle = topic.AsSpan("twin/".Length, topic.Length - "twin/".Length - channel);
+        return middle.Count('/') == 1;
+    }
+
     /// <summary>Reads <c>twin/{kind}/{id}/telemetry|event</c>. Kind and id are checked against the registry and the id pattern.</summary>
     public static TopicParse Parse(string topic)
     {

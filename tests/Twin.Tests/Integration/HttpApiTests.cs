@@ -34,6 +34,18 @@ public sealed class HttpApiTests(SiloFixture silo)
     }
 
     [Fact]
+    public async Task The_admin_reads_the_silos_memory_after_a_full_collection()
+    {
+        var before = await silo.Http.GetFromJsonAsync<JsonElement>("/api/diagnostics/memory");
+        var after = await silo.Http.GetFromJsonAsync<JsonElement>("/api/diagnostics/memory?collect=true");
+
+        Assert.False(before.GetProperty("collected").GetBoolean());
+        Assert.True(after.GetProperty("collected").GetBoolean());
+        Assert.True(after.GetProperty("fullCollections").GetInt32() > before.GetProperty("fullCollections").GetInt32());
+        Assert.InRange(after.GetProperty("managedBytes").GetInt64(), 1, after.GetProperty("residentBytes").GetInt64());
+    }
+
+    [Fact]
     public async Task Live_and_ready_are_told_apart()
     {
         var live = await silo.Http.GetFromJsonAsync<JsonElement>("/health/live");

@@ -60,6 +60,7 @@ public sealed class SecurityTests(SiloFixture silo)
         "welfare.step" => Post("/api/welfare/none-such/ack", "{}"),
         "dashboard" => new(HttpMethod.Get, "/dashboard/"),
         "provision" => Post("/api/provision", "{}"),
+        "diagnostics.memory" => new(HttpMethod.Get, "/api/diagnostics/memory"),
         "audit" => new(HttpMethod.Get, role == "resident" ? "/api/audit?subject=mine" : "/api/audit?limit=5"),
         _ => throw new ArgumentException($"no sample request for route {route}"),
     };
