@@ -41,6 +41,9 @@ public static class TwinHost
         services.AddOptions<TwinOptions>().BindConfiguration(TwinOptions.Section);
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section);
+        services.AddOptions<DeviceTwinOptions>().BindConfiguration(DeviceTwinOptions.Section)
+            .Validate(o => o.CoalesceTelemetryFor >= TimeSpan.Zero, $"{DeviceTwinOptions.Section}:{nameof(DeviceTwinOptions.CoalesceTelemetryFor)} must not be negative (0 stores every message at once).")
+            .ValidateOnStart();
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
         services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
         services.AddOptions<CareOptions>().BindConfiguration(CareOptions.Section);

@@ -69,4 +69,13 @@ static partial class Log
 
     [LoggerMessage(1022, LogLevel.Information, "household/{Household}: welfare check {Check} closed by {By}: {How}")]
     public static partial void WelfareCheckClosed(ILogger logger, string household, string check, string by, string how);
+
+    [LoggerMessage(1023, LogLevel.Information, "{Twin}: replayed {Count} telemetry messages from the history that its stored state did not hold yet; last seq now {LastSeq}")]
+    public static partial void TelemetryReplayed(ILogger logger, string twin, long count, ulong? lastSeq);
+
+    [LoggerMessage(1024, LogLevel.Warning, "{Twin}: a telemetry row of the history (seq {Seq}) was not replayed: {Reason}")]
+    public static partial void ReplaySkipped(ILogger logger, string twin, ulong? seq, string reason);
+
+    [LoggerMessage(1025, LogLevel.Warning, "{Twin}: could not store its latest telemetry; the history holds it, trying again")]
+    public static partial void TelemetryNotStored(ILogger logger, Exception exception, string twin);
 }

@@ -52,4 +52,21 @@ public sealed class MemoryHistory(IOptions<HistoryOptions> options, IOptions<Sil
             .ToList();
         return Task.FromResult(page);
     }
+
+    /// <summary>What the window still holds: in embedded mode a twin's state and this history live and die together anyway.</summary>
+    public Task<IReadOnlyList<HistoryEntry>> ReadTelemetryAfter(string subject, ulong? afterSeq, DateTimeOffset afterTime, CancellationToken cancellationToken)
+    {
+        var found = new List<HistoryEntry>();
+        lock (gate)
+        {
+            for (var i = Math.Max(0, next - ring.Length); i < next; i++)
+            {
+                var entry = ring[(int)(i % ring.Length)]!;
+                if (entry.Subject == subject && entry.Kind == HistoryKind.Telemetry
+                    && (entry.Seq is { } seq ? afterSeq is null || seq > afterSeq : entry.At > afterTime))
+                    found.Add(entry);
+            }
+        }
+        return Task.FromResult<IReadOnlyList<HistoryEntry>>(found);
+    }
 }

@@ -19,6 +19,12 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
 {
     const string Columns = "subject, kind, seq, at, device_time, silo, body";
 
+    /// <summary>
+    /// Twins activating together (a silo starting, a dead silo's twins moving) each read their telemetry to replay: a few
+    /// connections at a time do that quickly, and leave the pool to Orleans' storage, which those activations also need.
+    /// </summary>
+    const int ReplayReaders = 4;
+
     readonly NpgsqlDataSource database;
     readonly DatabaseHealth health;
     readonly HistoryMetrics metrics;
@@ -27,6 +33,7 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
     readonly string silo;
     readonly Channel<Pending> queue;
     readonly CancellationTokenSource shutdownDeadline = new();
+    readonly SemaphoreSlim replayReaders = new(ReplayReaders);
     NpgsqlConnection? connection;
 
     public PostgresHistory(NpgsqlDataSource database, DatabaseHealth health, HistoryMetrics metrics, IOptions<HistoryOptions> options,
@@ -248,6 +255,59 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
         return records;
     }
 
+    /// <summary>
+    /// Rows with a seq come through the (subject, seq) index, rows without one through (subject, at): a few index
+    /// range scans, however long the history. In the order the twin applied them: by seq, then by when accepted.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryEntry>> ReadTelemetryAfter(string subject, ulong? afterSeq, DateTimeOffset afterTime, CancellationToken cancellationToken)
+    {
+        const string Row = "SELECT seq, at, device_time, body::text, id FROM twin_history WHERE subject = @subject AND kind = 'telemetry'";
+        var sql = $"{Row} AND seq IS NOT NULL{(afterSeq is null ? "" : " AND seq > @afterSeq")}"
+            + $" UNION ALL {Row} AND seq IS NULL AND at > @afterTime"
+            + " ORDER BY seq NULLS LAST, at, id";
+        await replayReaders.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReadTelemetry(sql, subject, afterSeq, afterTime, cancellationToken);
+        }
+        finally
+        {
+            replayReaders.Release();
+        }
+    }
+
+    async Task<IReadOnlyList<HistoryEntry>> ReadTelemetry(string sql, string subject, ulong? afterSeq, DateTimeOffset afterTime, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("subject", subject);
+        if (afterSeq is { } seq)
+            command.Parameters.AddWithValue("afterSeq", (long)seq);
+        command.Parameters.AddWithValue("afterTime", afterTime.UtcDateTime);
+        var entries = new List<HistoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            entries.Add(new HistoryEntry(
+                subject,
+                HistoryKind.Telemetry,
+                reader.IsDBNull(0) ? null : (ulong)reader.GetInt64(0),
+                new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero),
+                reader.IsDBNull(2) ? null : new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
+                Payload(reader.GetString(3))));
+        return entries;
+    }
+
+    /// <summary>The device's payload of a stored body: one PostgreSQL refused as JSON is kept in base64 (see <see cref="WriteRowByRow"/>).</summary>
+    static string Payload(string body)
+    {
+        if (!body.Contains("\"bodyBase64\"", StringComparison.Ordinal))
+            return body;
+        using var kept = JsonDocument.Parse(body);
+        var root = kept.RootElement;
+        return root.TryGetProperty("refused", out _) && root.TryGetProperty("bodyBase64", out var original) && root.EnumerateObject().Count() == 2
+            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(original.GetString()!))
+            : body;
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Everything queued so far is written before the silo exits; if the host stops waiting, the rest is abandoned loudly.
@@ -260,6 +320,7 @@ public sealed class PostgresHistory : BackgroundService, IHistoryLog
     public override void Dispose()
     {
         shutdownDeadline.Dispose();
+        replayReaders.Dispose();
         base.Dispose();
     }
 

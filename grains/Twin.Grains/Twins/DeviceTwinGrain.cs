@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Twin.Care;
 using Twin.Communities;
@@ -12,7 +13,8 @@ namespace Twin.Twins;
 /// <summary>
 /// What every physical twin does, whatever its kind: provisioning, applying device messages in order, carrying out
 /// the effects its <see cref="KindRules"/> decide, confirmed commands with back-off, rollup updates and state out.
-/// A kind's grain only names its rules and its grain type.
+/// A kind's grain only names its rules and its grain type. Telemetry that moved only reported values is stored within
+/// <see cref="DeviceTwinOptions.CoalesceTelemetryFor"/>, not at once; everything else is stored before the call returns.
 /// </summary>
 public abstract class DeviceTwinGrain : Grain, ITwinGrain
 {
@@ -22,9 +24,12 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     readonly ILogger logger;
     IGrainTimer? commandTimer;
     IGrainTimer? tickTimer;
+    IGrainTimer? flushTimer;
     DateTimeOffset listeningSince;
     TwinSummary? lastReported;
     TwinState? lastCommitted;
+    TwinState? lastStored;
+    bool holdsUnstored;
 
     protected DeviceTwinGrain(KindRules rules, IPersistentState<TwinState> store, TwinServices services)
     {
@@ -40,24 +45,53 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
 
     string Address => $"{rules.Kind}/{this.GetPrimaryKeyString()}";
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         listeningSince = Now;
-        lastCommitted = State;
+        lastStored = State;
         if (State.Provisioned)
         {
+            await CatchUpFromHistory(cancellationToken);
             services.Metrics.TwinActivated(rules.Kind);
             EnsureTimers();
             ReportToRollups(force: true);
         }
-        return Task.CompletedTask;
+        lastCommitted = State;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (State.Provisioned)
             services.Metrics.TwinDeactivated(rules.Kind);
-        return Task.CompletedTask;
+        await Flush();
+    }
+
+    /// <summary>
+    /// Telemetry this twin applied but had not stored when its silo died is in the history (ingestion acknowledges a
+    /// message only once its row is stored): it is merged again, in order, state only — its effects were carried out
+    /// the first time, and what they changed was stored at once. A history that cannot be read fails the activation,
+    /// as a state that cannot be read does, and the caller tries again.
+    /// </summary>
+    async Task CatchUpFromHistory(CancellationToken cancellationToken)
+    {
+        var rows = await services.History.ReadTelemetryAfter(Address, State.LastSeq, State.UpdatedAt, cancellationToken);
+        var replayed = State;
+        foreach (var row in rows)
+        {
+            var parsed = MessageParser.Parse(rules.Schema, MessageChannel.Telemetry, Encoding.UTF8.GetBytes(row.Body));
+            if (parsed.Message is { } message)
+                replayed = TwinTransitions.Replay(replayed, message, row.At);
+            else
+                Log.ReplaySkipped(logger, Address, row.Seq, parsed.Rejection!.Reason);
+        }
+        if (replayed.Version == State.Version)
+            return;
+        Log.TelemetryReplayed(logger, Address, replayed.Version - State.Version, replayed.LastSeq);
+        store.State = replayed;
+        if (services.Twins.CoalesceTelemetryFor > TimeSpan.Zero)
+            HoldBack();
+        else
+            await Store();
     }
 
     public async Task<ProvisionOutcome> Provision(TwinProvision provision)
@@ -126,7 +160,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             effects.AddRange(rules.OnEvent(State, message, now));
 
         await CarryOut(effects, "device");
-        await Commit();
+        await Commit(telemetry: message.Channel == MessageChannel.Telemetry);
         return outcome;
     }
 
@@ -369,11 +403,18 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             tickTimer = this.RegisterGrainTimer(_ => Tick(), new GrainTimerCreationOptions(tick, tick) { KeepAlive = true });
     }
 
-    /// <summary>Every change: a new version, stored, published, and (when it matters to them) reported to the rollups.</summary>
-    protected async Task Commit()
+    /// <summary>
+    /// Every change: a new version, stored, published, and (when it matters to them) reported to the rollups. A
+    /// <paramref name="telemetry"/> message that moved only reported values is stored a little later instead
+    /// (<see cref="HoldBack"/>): the history holds it meanwhile.
+    /// </summary>
+    protected async Task Commit(bool telemetry = false)
     {
         store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
-        await store.WriteOrDeactivate(this);
+        if (telemetry && services.Twins.CoalesceTelemetryFor > TimeSpan.Zero && lastStored is { } stored && TwinTransitions.OnlyTelemetryMoved(stored, State))
+            HoldBack();
+        else
+            await Store();
         if (lastCommitted is not null && TwinChange.Between(lastCommitted, State) is { } change)
             await services.History.Enqueue(HistoryEntry.Change(Address, Now, change));
         lastCommitted = State;
@@ -381,6 +422,61 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         services.Output.StateChanged(view);
         services.Metrics.StateChanged(rules.Kind);
         ReportToRollups(force: false, view.Summary());
+    }
+
+    /// <summary>Stores the state now. If that fails the activation is dropped (<see cref="StoredState"/>) with what it had not stored; the next one replays the history.</summary>
+    async Task Store()
+    {
+        try
+        {
+            await store.WriteOrDeactivate(this);
+        }
+        catch
+        {
+            holdsUnstored = false;
+            throw;
+        }
+        Stored();
+    }
+
+    /// <summary>Leaves the state unstored for now; one timer, armed only while something is held, stores it within the window.</summary>
+    void HoldBack()
+    {
+        holdsUnstored = true;
+        var window = services.Twins.CoalesceTelemetryFor;
+        flushTimer ??= this.RegisterGrainTimer(_ => Flush(), new GrainTimerCreationOptions(window, window));
+    }
+
+    /// <summary>
+    /// Stores what <see cref="HoldBack"/> held. A failure is logged and tried again a window later (the activation keeps
+    /// what it applied, which is right); only when the store moved under this activation is it dropped for a fresh one.
+    /// </summary>
+    async Task Flush()
+    {
+        if (!holdsUnstored)
+            return;
+        try
+        {
+            await store.WriteStateAsync();
+            Stored();
+        }
+        catch (Exception e)
+        {
+            Log.TelemetryNotStored(logger, e, Address);
+            if (e is Orleans.Storage.InconsistentStateException)
+            {
+                holdsUnstored = false;
+                DeactivateOnIdle();
+            }
+        }
+    }
+
+    void Stored()
+    {
+        lastStored = State;
+        holdsUnstored = false;
+        flushTimer?.Dispose();
+        flushTimer = null;
     }
 
     void ReportToRollups(bool force, TwinSummary? summary = null)

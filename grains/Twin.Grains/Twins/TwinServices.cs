@@ -44,6 +44,7 @@ public sealed class TwinServices(
     IIncidentReporter incidents,
     TimeProvider clock,
     IOptions<CommandOptions> commandOptions,
+    IOptions<DeviceTwinOptions> twinOptions,
     TwinMetrics metrics,
     IHistoryLog history,
     ILoggerFactory loggers)
@@ -52,6 +53,7 @@ public sealed class TwinServices(
     public IIncidentReporter Incidents => incidents;
     public TimeProvider Clock => clock;
     public CommandOptions Commands => commandOptions.Value;
+    public DeviceTwinOptions Twins => twinOptions.Value;
     public TwinMetrics Metrics => metrics;
     public IHistoryLog History => history;
     public ILoggerFactory Loggers => loggers;

@@ -32,6 +32,13 @@ public interface IHistoryLog
 
     Task<IReadOnlyList<HistoryRecord>> Read(HistoryQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A twin's telemetry messages newer than its stored state, oldest first, with the payloads as the device sent them:
+    /// those with a seq above <paramref name="afterSeq"/> (any seq when it is null), those without a seq accepted after
+    /// <paramref name="afterTime"/>. A twin replays them on activation (telemetry it applied but had not yet stored).
+    /// </summary>
+    Task<IReadOnlyList<HistoryEntry>> ReadTelemetryAfter(string subject, ulong? afterSeq, DateTimeOffset afterTime, CancellationToken cancellationToken);
+
     /// <summary>What the store keeps, in a sentence the API returns with every page.</summary>
     string Retention { get; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Twin.Schema;
 
 namespace Twin.Twins;
 
@@ -20,6 +21,37 @@ public static class TwinTransitions
     /// <summary>Merges telemetry taken at <paramref name="at"/>, unless the twin already holds newer telemetry (then null).</summary>
     public static TwinState? MergeTelemetry(TwinState twin, ImmutableDictionary<string, FieldValue> fields, DateTimeOffset at) =>
         twin.ReportedAt is { } reportedAt && at < reportedAt ? null : twin with { Reported = twin.Reported.SetItems(fields), ReportedAt = at };
+
+    /// <summary>
+    /// Whether <paramref name="next"/> differs from the last <paramref name="stored"/> state only in what every
+    /// telemetry message moves: the reported values and the message's bookkeeping (seq, times, version). Such a change
+    /// may wait to be stored (DESIGN §8: the history holds the message meanwhile); any other change — status, alarms,
+    /// pending commands, settings, memory, work orders, provisioning — is stored at once. Collections count as changed
+    /// when they are other instances: every change makes a new one (<c>with</c>), and an equal new one costs only a write.
+    /// </summary>
+    public static bool OnlyTelemetryMoved(TwinState stored, TwinState next) =>
+        next with
+        {
+            Reported = stored.Reported,
+            ReportedAt = stored.ReportedAt,
+            LastSeq = stored.LastSeq,
+            LastMessageAt = stored.LastMessageAt,
+            Version = stored.Version,
+            UpdatedAt = stored.UpdatedAt,
+        } == stored;
+
+    /// <summary>
+    /// A telemetry message the twin applied before it was stored, merged again from the history after a crash: the
+    /// state part of applying it (merge, seq, times, version), no effects — those were carried out the first time.
+    /// <paramref name="appliedAt"/> is when it was accepted. A message at or below the twin's seq is already in it.
+    /// </summary>
+    public static TwinState Replay(TwinState twin, DeviceMessage message, DateTimeOffset appliedAt)
+    {
+        if (message.Seq is { } seq && twin.LastSeq is { } last && seq <= last)
+            return twin;
+        var heard = twin with { LastSeq = message.Seq ?? twin.LastSeq, LastMessageAt = appliedAt, Version = twin.Version + 1, UpdatedAt = appliedAt };
+        return MergeTelemetry(heard, message.Fields, message.Timestamp ?? appliedAt) ?? heard;
+    }
 
     /// <summary>Pending commands whose asked-for state the device now reports.</summary>
     public static IEnumerable<PendingCommand> ConfirmedByReport(TwinState twin) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using Twin.History;
 using Twin.Incidents;
@@ -12,7 +13,7 @@ using Twin.Twins;
 
 namespace Twin.Tests.Support;
 
-/// <summary>An Orleans test cluster with the twin grains, memory storage, a fake clock and recording outputs.</summary>
+/// <summary>An Orleans test cluster with the twin grains, memory storage (counted), a fake clock and recording outputs.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
@@ -20,6 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly RecordingIncidents Incidents = new();
     public static readonly RecordingLiveUpdates Live = new();
     public static readonly MemoryHistory History = new(Options.Create(new HistoryOptions()), Options.Create(new SiloIdentity()));
+    public static readonly CountingStorage Storage = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -61,11 +63,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     sealed class Configurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo) => silo
-            .AddMemoryGrainStorage(TwinStorage.Name)
+            .AddMemoryGrainStorage(CountingStorage.Inner)
             .UseInMemoryReminderService()
             .UseTwinDefaults(new IncidentOptions().ReminderPeriod)
             .ConfigureServices(services =>
             {
+                services.AddKeyedSingleton<IGrainStorage>(TwinStorage.Name, (sp, _) => Storage.Over(sp.GetRequiredKeyedService<IGrainStorage>(CountingStorage.Inner)));
                 services.AddSingleton<IPartyDirectory, TestParties>();
                 services.Configure<IncidentOptions>(o => o.CheckEvery = TimeSpan.FromMilliseconds(100));
                 services.AddMetrics();
@@ -90,6 +93,40 @@ public sealed class ClusterFixture : IAsyncLifetime
                 });
             });
     }
+}
+
+/// <summary>The twins' grain storage, counting each grain's reads (one per activation) and writes.</summary>
+public sealed class CountingStorage : IGrainStorage
+{
+    public const string Inner = "twin-memory";
+
+    readonly ConcurrentDictionary<string, int> reads = new();
+    readonly ConcurrentDictionary<string, int> writes = new();
+    IGrainStorage inner = null!;
+
+    public CountingStorage Over(IGrainStorage storage)
+    {
+        inner = storage;
+        return this;
+    }
+
+    public int Reads(TwinId twin) => reads.GetValueOrDefault(twin.ToString());
+
+    public int Writes(TwinId twin) => writes.GetValueOrDefault(twin.ToString());
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        reads.AddOrUpdate(grainId.ToString(), 1, (_, n) => n + 1);
+        return inner.ReadStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        writes.AddOrUpdate(grainId.ToString(), 1, (_, n) => n + 1);
+        return inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }
 
 public sealed class RecordingOutput : ITwinOutput
