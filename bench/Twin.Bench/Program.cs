@@ -39,6 +39,12 @@ root.SetAction(async (parse, _) =>
         AnsiConsole.MarkupLineInterpolated($"[red]twin-bench: {e.Message}[/]");
         return 1;
     }
+    catch (Exception e) when (e is HttpRequestException or IOException or MQTTnet.Exceptions.MqttCommunicationException or TimeoutException)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]twin-bench: the run failed: {e.Message}[/]");
+        AnsiConsole.WriteLine(e.ToString());
+        return 1;
+    }
 });
 
 var portOption = new Option<int>("--port") { Required = true };

@@ -1,5 +1,8 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Twin.Silo.Security;
 using Twin.Silo.Streaming;
@@ -21,7 +24,7 @@ public static class StreamEndpoints
     /// <summary>Event kinds besides the twin kinds.</summary>
     static readonly string[] OtherKinds = [TwinKinds.Incident, "feedback", "poll", "notice", "welfare"];
 
-    static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> Stream(string? building, string? kind, TwinChangeFeed feed, HttpContext http, IGrainFactory grains)
+    static async Task<Results<LiveStreamResult, ProblemHttpResult>> Stream(string? building, string? kind, TwinChangeFeed feed, HttpContext http, IGrainFactory grains)
     {
         if (kind is not null && !OtherKinds.Contains(kind) && KindRegistry.Find(kind) is null)
             return Problems.BadRequest($"There is no kind '{kind}'. Kinds: {string.Join(", ", KindRegistry.All.Select(k => k.Kind).Concat(OtherKinds))}.");
@@ -35,21 +38,57 @@ public static class StreamEndpoints
             (kind is null || change.Kind == kind) && (building is null || change.IsIn(building))
             && change.Audience.Admits(party.Role, party.Household, home, party.Buildings);
 
-        return TypedResults.ServerSentEvents(Items(feed.Subscribe(Matches, http.RequestAborted), http.Response));
+        return new LiveStreamResult(feed.Subscribe(Matches));
     }
+}
 
-    static async IAsyncEnumerable<SseItem<string>> Items(IAsyncEnumerable<LiveEvent> changes, HttpResponse response,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+/// <summary>
+/// Writes a subscription as Server-Sent Events (<c>event:</c> and <c>data:</c> lines). Whatever has queued up since the
+/// last write goes out in one write and one flush, so a busy stream costs a system call per batch, not per event, and
+/// the JSON is the event's own bytes, made once for every stream.
+/// </summary>
+public sealed class LiveStreamResult(TwinChangeFeed.Subscription subscription) : IResult, IEndpointMetadataProvider
+{
+    static readonly byte[] EventField = "event: "u8.ToArray();
+    static readonly byte[] DataField = "\ndata: "u8.ToArray();
+    static readonly byte[] EndOfEvent = "\n\n"u8.ToArray();
+
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
-        // The first MoveNextAsync subscribes (the feed's iterator runs up to its first wait), so nothing that happens
-        // once the client has the headers is missed. Then send the headers: a client must not wait for the first change.
-        await using var subscription = changes.GetAsyncEnumerator(cancellationToken);
-        var next = subscription.MoveNextAsync();
-        await response.Body.FlushAsync(cancellationToken);
-        while (await next)
+        using var _ = subscription;
+        var response = httpContext.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache,no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var stopping = httpContext.RequestAborted;
+        var events = subscription.Events;
+        var body = response.BodyWriter;
+        try
         {
-            yield return new SseItem<string>(subscription.Current.Json, subscription.Current.Event);
-            next = subscription.MoveNextAsync();
+            // Subscribed already (before this point), so nothing that happens once the client has the headers is missed.
+            await response.Body.FlushAsync(stopping);
+            while (await events.WaitToReadAsync(stopping))
+            {
+                while (events.TryRead(out var change))
+                {
+                    body.Write(EventField);
+                    Encoding.UTF8.GetBytes(change.Event, body);
+                    body.Write(DataField);
+                    body.Write(change.Json);
+                    body.Write(EndOfEvent);
+                }
+                var flushed = await body.FlushAsync(stopping);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                    return;
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The client went away.
         }
     }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/event-stream"]));
 }

@@ -39,6 +39,13 @@ public sealed class MqttOptions
     public int OutboxCapacity { get; set; } = 200_000;
 
     /// <summary>
+    /// Ordered lanes of the outbox: a lane sends one message at a time (at QoS 1 it waits for the broker's ack), so the
+    /// lanes are what lets many twins' states be on their way at once. A topic always takes the same lane.
+    /// </summary>
+    [Range(1, 1024)]
+    public int OutboxLanes { get; set; } = 32;
+
+    /// <summary>
     /// With the embedded broker, ingestion and the outbox take and give messages inside the process (the default). On:
     /// they connect to it over TCP like to an external broker, as before; kept to measure the difference (BENCHMARKS.md).
     /// </summary>

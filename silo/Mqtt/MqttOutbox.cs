@@ -13,7 +13,6 @@ namespace Twin.Silo.Mqtt;
 /// </summary>
 public sealed class MqttOutbox : BackgroundService
 {
-    const int Lanes = 4;
     readonly Channel<OutgoingMessage>[] lanes;
     readonly MqttConnection connection;
     readonly EmbeddedBroker? embedded;
@@ -27,8 +26,8 @@ public sealed class MqttOutbox : BackgroundService
         this.logger = logger;
         var settings = options.Value;
         embedded = settings.InProcess ? broker : null;
-        var perLane = Math.Max(1, settings.OutboxCapacity / Lanes);
-        lanes = Enumerable.Range(0, Lanes)
+        var perLane = Math.Max(1, settings.OutboxCapacity / settings.OutboxLanes);
+        lanes = Enumerable.Range(0, settings.OutboxLanes)
             .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
         var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings, identity.Value)}-out")
@@ -41,7 +40,7 @@ public sealed class MqttOutbox : BackgroundService
 
     public void Publish(string topic, byte[] payload, bool retain, string what)
     {
-        var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(topic) % Lanes)];
+        var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(topic) % lanes.Length)];
         if (lane.Writer.TryWrite(new OutgoingMessage(topic, payload, retain, what)))
             metrics.Enqueued();
         else

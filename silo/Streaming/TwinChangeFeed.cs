@@ -13,17 +13,20 @@ public sealed record LiveEvent(string Event, string Kind, string? Building, Immu
     /// <summary>Twins and incidents are for the staff; a household's own twin is for its residents too.</summary>
     public static readonly Audience Staff = new([.. Parties.Roles.All.Where(r => r != Parties.Roles.Resident)]);
 
-    public static LiveEvent Of(TwinView view) => new("twin", view.Kind, view.Kind == TwinKinds.Building ? view.Id : view.Building, view.Covers, view,
-        view.Kind == TwinKinds.Household ? Staff with { Household = view.Id } : Staff);
+    /// <param name="json">The view as JSON, when the caller already made it (for the retained MQTT state).</param>
+    public static LiveEvent Of(TwinView view, byte[]? json = null) =>
+        new("twin", view.Kind, view.Kind == TwinKinds.Building ? view.Id : view.Building, view.Covers, view,
+            view.Kind == TwinKinds.Household ? Staff with { Household = view.Id } : Staff) { utf8 = json };
 
-    public static LiveEvent Of(IncidentView incident) => new("incident", TwinKinds.Incident, incident.Building, [], incident, Staff);
+    public static LiveEvent Of(IncidentView incident, byte[]? json = null) =>
+        new("incident", TwinKinds.Incident, incident.Building, [], incident, Staff) { utf8 = json };
 
     public bool IsIn(string building) => Building == building || Covers.Contains(building);
 
-    string? json;
+    byte[]? utf8;
 
-    /// <summary>The data as JSON, made once however many streams send it (two streams racing may both make it; either copy is the same).</summary>
-    public string Json => json ??= JsonSerializer.Serialize(Data, Data.GetType(), TwinJson.Options);
+    /// <summary>The data as UTF-8 JSON, made once however many streams send it (two streams racing may both make it; either copy is the same).</summary>
+    public byte[] Json => utf8 ??= JsonSerializer.SerializeToUtf8Bytes(Data, Data.GetType(), TwinJson.Options);
 }
 
 /// <summary>Feedback, polls, notices and welfare checks on their way to the live streams: the event name is their kind.</summary>
@@ -54,7 +57,8 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
         }
     }
 
-    public async IAsyncEnumerable<LiveEvent> Subscribe(Func<LiveEvent, bool> filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Starts queueing the changes <paramref name="filter"/> admits, from now until the subscription is disposed.</summary>
+    public Subscription Subscribe(Func<LiveEvent, bool> filter)
     {
         var subscriber = new Subscriber(filter, Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(QueuePerSubscriber)
         {
@@ -64,16 +68,25 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
         lock (gate)
             subscribers = new ImmutableSubscribers([.. subscribers.Items, subscriber]);
         metrics.Connected();
-        try
-        {
-            await foreach (var view in subscriber.Queue.Reader.ReadAllAsync(cancellationToken))
-                yield return view;
-        }
-        finally
+        return new Subscription(subscriber.Queue.Reader, () =>
         {
             lock (gate)
                 subscribers = new ImmutableSubscribers([.. subscribers.Items.Where(s => s != subscriber)]);
             metrics.Disconnected();
+        });
+    }
+
+    /// <summary>One stream's queue of changes: read what is there, wait for more; disposing it unsubscribes.</summary>
+    public sealed class Subscription(ChannelReader<LiveEvent> events, Action unsubscribe) : IDisposable
+    {
+        int disposed;
+
+        public ChannelReader<LiveEvent> Events => events;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+                unsubscribe();
         }
     }
 

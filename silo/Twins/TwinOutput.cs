@@ -11,15 +11,18 @@ public sealed class TwinOutput(MqttOutbox outbox, TwinChangeFeed feed) : ITwinOu
 {
     public void StateChanged(TwinView view)
     {
-        outbox.Publish(Topics.State(view.Address), JsonSerializer.SerializeToUtf8Bytes(view, TwinJson.Options), retain: true, "state");
-        feed.Publish(LiveEvent.Of(view));
+        // One serialization serves the retained state and every live stream.
+        var json = JsonSerializer.SerializeToUtf8Bytes(view, TwinJson.Options);
+        outbox.Publish(Topics.State(view.Address), json, retain: true, "state");
+        feed.Publish(LiveEvent.Of(view, json));
     }
 
     public void IncidentChanged(IncidentView incident)
     {
         var shown = incident.WithoutPersonalData();
-        outbox.Publish(Topics.State(new TwinId(TwinKinds.Incident, incident.Id)), JsonSerializer.SerializeToUtf8Bytes(shown, TwinJson.Options), retain: true, "incident");
-        feed.Publish(LiveEvent.Of(shown));
+        var json = JsonSerializer.SerializeToUtf8Bytes(shown, TwinJson.Options);
+        outbox.Publish(Topics.State(new TwinId(TwinKinds.Incident, incident.Id)), json, retain: true, "incident");
+        feed.Publish(LiveEvent.Of(shown, json));
     }
 
     public void SendCommand(TwinId twin, CommandMessage command) =>

@@ -55,6 +55,11 @@ public static class Runs
 
     static async Task<RunResult> Measure(Observation observation, SentLog log, RunLength length, ChildProcess? measured, IReadOnlyList<Observation>? all = null)
     {
+        // A twin's first message is not a steady one (it sets baselines, which are stored at once): every device has
+        // been heard before the clock starts, then the warm-up runs.
+        var firstRound = Stopwatch.StartNew();
+        while (observation.Count < log.Devices && firstRound.Elapsed < TimeSpan.FromSeconds(60))
+            await Task.Delay(50);
         await Task.Delay(length.Warmup);
         foreach (var each in all ?? [observation])
             each.ResetLatencies();
