@@ -22,16 +22,27 @@ only.Validators.Add(result =>
         if (!Suite.Sections.Contains(section))
             result.AddError($"there is no section '{section}'; sections: {string.Join(", ", Suite.Sections)}");
 });
+var siloSettings = new Option<string[]>("--silo-setting")
+{
+    Description = "NAME=VALUE environment settings for every silo the run starts, e.g. Twin__Twins__CoalesceTelemetryFor=00:00:00 (repeatable)",
+};
+siloSettings.Validators.Add(result =>
+{
+    foreach (var setting in result.GetValueOrDefault<string[]>() ?? [])
+        if (setting.IndexOf('=', StringComparison.Ordinal) < 1)
+            result.AddError($"--silo-setting wants NAME=VALUE, not '{setting}'");
+});
 var output = new Option<string?>("--out") { Description = "Where to write the Markdown table [default: bench/results/<profile>-<time>.md]" };
 
 var root = new RootCommand("twin-bench: how fast Twin turns device messages into live twins, measured against the broker's own limit in the same run")
 {
-    profile, only, output,
+    profile, only, siloSettings, output,
 };
 root.SetAction(async (parse, _) =>
 {
     try
     {
+        SiloProcess.ExtraSettings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         return await Suite.Run(parse.GetValue(profile) == "full" ? Profile.Full : Profile.Quick, parse.GetValue(only) ?? [], parse.GetValue(output));
     }
     catch (BenchException e)

@@ -15,6 +15,9 @@ public sealed record RunResult(double Rate, long Sent, long Seen, long Missing, 
 /// <summary>The two kinds of run every scenario is made of.</summary>
 public static class Runs
 {
+    /// <summary>TWIN_BENCH_TRACE=1 prints what a run has sent and seen while it waits, to tell a slow system from a stuck driver.</summary>
+    static readonly bool Trace = Environment.GetEnvironmentVariable("TWIN_BENCH_TRACE") == "1";
+
     /// <summary>
     /// The sustained maximum: publish as fast as the window of messages not yet seen back allows, and count what comes
     /// back once warmed up. Every publisher waits for the system, so no queue grows and nothing overflows.
@@ -59,7 +62,11 @@ public static class Runs
         // been heard before the clock starts, then the warm-up runs.
         var firstRound = Stopwatch.StartNew();
         while (observation.Count < log.Devices && firstRound.Elapsed < TimeSpan.FromSeconds(60))
+        {
             await Task.Delay(50);
+            if (Trace && firstRound.ElapsedMilliseconds % 1000 < 50)
+                Console.WriteLine($"    first round: {log.Sent} sent, {observation.Count} seen");
+        }
         await Task.Delay(length.Warmup);
         foreach (var each in all ?? [observation])
             each.ResetLatencies();

@@ -49,6 +49,11 @@ public sealed class SseObserver : IAsyncDisposable
             response.EnsureSuccessStatusCode();
             connected.TrySetResult();
             await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
+            if (!parse)
+            {
+                await Count(body);
+                return;
+            }
             using var reader = new StreamReader(body, Encoding.UTF8);
             while (await reader.ReadLineAsync(stop.Token) is { } line)
             {
@@ -67,6 +72,29 @@ public sealed class SseObserver : IAsyncDisposable
             connected.TrySetException(e);
         }
     }
+
+    /// <summary>Counts events (their "data:" lines) without decoding them: the many-clients run measures the silo, not this reader.</summary>
+    async Task Count(Stream body)
+    {
+        var buffer = new byte[64 * 1024];
+        var matched = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, stop.Token)) > 0)
+        {
+            for (var i = 0; i < read; i++)
+            {
+                // "\ndata:" marks an event; the first event of the stream starts the body, after the headers' flush.
+                matched = buffer[i] == DataMarker[matched] ? matched + 1 : buffer[i] == DataMarker[0] ? 1 : 0;
+                if (matched == DataMarker.Length)
+                {
+                    Interlocked.Increment(ref events);
+                    matched = 0;
+                }
+            }
+        }
+    }
+
+    static readonly byte[] DataMarker = Encoding.UTF8.GetBytes("\ndata:");
 
     void OnTwinEvent(ReadOnlySpan<byte> data, Observation observation)
     {

@@ -32,6 +32,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public HttpClient Api { get; }
 
+    /// <summary>Settings every silo of the run gets on top (<c>--silo-setting</c>), e.g. to measure the way things were before a change.</summary>
+    public static IReadOnlyDictionary<string, string> ExtraSettings { get; set; } = new Dictionary<string, string>();
+
     public static string Binary => Path.Combine(Workspace.Repository, "silo", "bin", "Release", "net10.0", "Twin.Silo.dll");
 
     public static async Task<SiloProcess> Start(SiloSetup setup, Workspace workspace, TimeSpan? readyWithin = null)
@@ -55,6 +58,8 @@ public sealed class SiloProcess : IAsyncDisposable
         };
         if (setup.ExternalBroker is { } external)
             environment["Twin__Mqtt__Host"] = external.Host;
+        foreach (var (name, value) in ExtraSettings)
+            environment[name] = value;
         var started = Stopwatch.StartNew();
         var child = ChildProcess.Start("dotnet", [Binary], environment, workspace.LogFile(setup.Name), Path.GetDirectoryName(Binary));
         var silo = new SiloProcess(child, new Uri($"http://127.0.0.1:{http}"),

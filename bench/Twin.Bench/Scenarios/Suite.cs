@@ -82,7 +82,8 @@ public static class Suite
     }
 
     static string CommandLine(Profile profile, IReadOnlyCollection<string> only) =>
-        $"scripts/bench.sh{(profile.Name == "quick" ? "" : $" --profile {profile.Name}")}{(only.Count == 0 ? "" : $" --only {string.Join(',', only)}")}";
+        $"scripts/bench.sh{(profile.Name == "quick" ? "" : $" --profile {profile.Name}")}{(only.Count == 0 ? "" : $" --only {string.Join(',', only)}")}"
+        + string.Concat(SiloProcess.ExtraSettings.Select(s => $" --silo-setting {s.Key}={s.Value}"));
 }
 
 /// <summary>What the figures were measured on.</summary>
