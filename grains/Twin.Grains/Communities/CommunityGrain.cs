@@ -18,7 +18,7 @@ namespace Twin.Communities;
 public sealed class CommunityGrain([PersistentState("community", TwinStorage.Name)] IPersistentState<CommunityState> state, TimeProvider clock) : Grain, ICommunityGrain
 {
     const int RejoinBatch = 200;
-    readonly Dictionary<string, TwinSummary> twins = [];
+    readonly TwinIndex twins = new();
     IGrainTimer? rejoin;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
 
     async Task AskMembersToRejoin(CancellationToken cancellationToken)
     {
-        foreach (var batch in state.State.Members.Where(m => !twins.ContainsKey(m)).Chunk(RejoinBatch))
+        foreach (var batch in state.State.Members.Where(m => !twins.Contains(m)).Chunk(RejoinBatch))
         {
             await Task.WhenAll(batch.Select(async member =>
             {
@@ -72,14 +72,12 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
 
     public Task TwinChanged(TwinSummary twin)
     {
-        var key = $"{twin.Kind}/{twin.Id}";
-        if (!twins.TryGetValue(key, out var known) || known.Version <= twin.Version)
-            twins[key] = twin;
+        twins.Update(twin);
         return Task.CompletedTask;
     }
 
     public Task<ImmutableArray<TwinSummary>> Query(TwinQuery query) =>
-        Task.FromResult(twins.Values.Where(t => t.Matches(query))
+        Task.FromResult(twins.Matching(query)
             .OrderBy(t => t.Kind, StringComparer.Ordinal).ThenBy(t => t.Id, StringComparer.Ordinal)
             .Take(query.Limit).ToImmutableArray());
 
@@ -88,24 +86,25 @@ public sealed class CommunityGrain([PersistentState("community", TwinStorage.Nam
         if (!state.State.Defined)
             return null;
         var id = this.GetPrimaryKeyString();
-        var openWorkOrders = await GrainFactory.GetWorkOrderBoard(id).OpenCount();
-        var activeIncidents = await GrainFactory.GetIncidentDesk(id).ActiveCount();
-        var feedback = await GrainFactory.GetBoard<FeedbackView>(id).Items();
-        var polls = await GrainFactory.GetBoard<PollView>(id).Items();
-        var welfare = await GrainFactory.GetBoard<WelfareView>(id).Items();
-        var households = twins.Values.Where(t => t.Kind == TwinKinds.Household).ToList();
+        // The boards answer side by side; the twins' counts are kept as they report.
+        var openWorkOrders = GrainFactory.GetWorkOrderBoard(id).OpenCount();
+        var activeIncidents = GrainFactory.GetIncidentDesk(id).ActiveCount();
+        var feedback = GrainFactory.GetBoard<FeedbackView>(id).Items();
+        var polls = GrainFactory.GetBoard<PollView>(id).Items();
+        var welfare = GrainFactory.GetBoard<WelfareView>(id).Items();
+        await Task.WhenAll(openWorkOrders, activeIncidents, feedback, polls, welfare);
         return new CommunityOverview(
             this.GetPrimaryKeyString(), state.State.Name,
-            Rollup.CountByKindAndStatus(twins.Values),
-            Rollup.ActiveAlarms(twins.Values),
-            households.Count,
-            households.Count(h => h.Occupied == true),
-            openWorkOrders,
-            activeIncidents,
+            twins.CountByKindAndStatus(),
+            twins.ActiveAlarms,
+            twins.Households,
+            twins.OccupiedHouseholds,
+            await openWorkOrders,
+            await activeIncidents,
             state.State.Buildings,
-            Satisfaction.Of(feedback),
-            ParticipationCounts.Of(feedback, polls, clock.GetUtcNow()),
-            WelfareCounts.Of(welfare));
+            Satisfaction.Of(await feedback),
+            ParticipationCounts.Of(await feedback, await polls, clock.GetUtcNow()),
+            WelfareCounts.Of(await welfare));
     }
 }
 
