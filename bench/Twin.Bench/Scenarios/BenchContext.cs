@@ -8,7 +8,7 @@ namespace Twin.Bench.Scenarios;
 public sealed record Profile(string Name, int Repetitions, RunLength Throughput, RunLength Latency, int[] ScaleTwins, int Drills, int StreamClients,
     bool RestartCheck)
 {
-    public static readonly Profile Quick = new("quick", 1, new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)), new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
+    public static readonly Profile Quick = new("quick", 1, new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)), new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)),
         [10_000], 10, 200, RestartCheck: false);
 
     public static readonly Profile Full = new("full", 3, new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)), new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)),
