@@ -163,7 +163,6 @@ public sealed class MqttIngestion : BackgroundService
     {
         metrics.Received();
         session.Arrived();
-        var e = delivery;
         var topic = message.Topic;
         var length = message.Payload.Length;
 
@@ -171,19 +170,19 @@ public sealed class MqttIngestion : BackgroundService
         if (parsed.Rejection is { } badTopic)
         {
             deadLetters.Send(topic, Excerpt(message.Payload), length, badTopic);
-            await Acknowledge(e, session);
+            await Acknowledge(delivery, session);
             return;
         }
         if (length > MessageParser.MaxPayloadBytes)
         {
             deadLetters.Send(topic, Excerpt(message.Payload), length,
                 new Rejection(Rejection.TooLarge, $"payload is {length} bytes; the limit is {MessageParser.MaxPayloadBytes} bytes (64 KiB)"));
-            await Acknowledge(e, session);
+            await Acknowledge(delivery, session);
             return;
         }
 
         var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(parsed.Twin.Id) % lanes.Length)].Writer;
-        var received = new Received(parsed.Twin, parsed.Channel, message.Payload.ToArray(), topic, e, session, Stopwatch.GetTimestamp());
+        var received = new Received(parsed.Twin, parsed.Channel, message.Payload.ToArray(), topic, delivery, session, Stopwatch.GetTimestamp());
         while (await lane.WaitToWriteAsync())
             if (lane.TryWrite(received))
                 return;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -86,7 +85,6 @@ public static class SafetyScenario
     {
         readonly IMqttClient client;
         readonly IReadOnlyList<string> gates;
-        readonly ConcurrentQueue<MqttApplicationMessage> acks = new();
         (string Mode, HashSet<string> Pending, TaskCompletionSource Done)? waiting;
         readonly Lock gate = new();
 

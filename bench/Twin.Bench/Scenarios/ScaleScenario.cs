@@ -45,7 +45,8 @@ public static class ScaleScenario
         report.Add("scale", $"{size}: memory per active twin, RSS / managed heap", $"{Format.Bytes(rssPerTwin)} / {Format.Bytes(heapPerTwin)}",
             "≤ 4 KB (RSS)", rssPerTwin <= 4096);
 
-        await FaultSomeLamps(silo, topology);
+        var traffic = Traffic.From(topology.Path);
+        await FaultSomeLamps(silo, traffic);
         var queries = topology.Twins >= 100_000 ? 200 : 100;
         var twins = await Latency(silo.Api, "/api/twins?kind=lamp&status=fault", queries);
         report.Add("scale", $"{size}: GET /api/twins?kind=lamp&status=fault ({twins.Items} lamps), p50 / p99 / max of {queries}",
@@ -53,7 +54,7 @@ public static class ScaleScenario
         var alarm = await Latency(silo.Api, "/api/twins?kind=lamp&status=alarm", queries);
         report.Add("scale", $"{size}: GET /api/twins?kind=lamp&status=alarm ({alarm.Items} lamps), p50 / p99 / max of {queries}",
             $"{Format.Ms(alarm.Latency.P50)} / {Format.Ms(alarm.Latency.P99)} / {Format.Ms(alarm.Latency.Max)}", "p99 < 50 ms", alarm.Latency.P99 < 50);
-        var community = Traffic.From(topology.Path, 0).Community;
+        var community = traffic.Community;
         var overview = await Latency(silo.Api, $"/api/communities/{community}", queries);
         report.Add("scale", $"{size}: GET /api/communities/{{id}}, p50 / p99 / max of {queries}",
             $"{Format.Ms(overview.Latency.P50)} / {Format.Ms(overview.Latency.P99)} / {Format.Ms(overview.Latency.Max)}", "p99 < 50 ms", overview.Latency.P99 < 50);
@@ -61,10 +62,10 @@ public static class ScaleScenario
     }
 
     /// <summary>One lamp in fifty reports a fault, so the lamp query has something to find (each also opens a work order).</summary>
-    static async Task FaultSomeLamps(SiloProcess silo, Topology topology)
+    static async Task FaultSomeLamps(SiloProcess silo, Traffic traffic)
     {
-        var lamps = Traffic.From(topology.Path).Devices.Where(d => d.Kind == "lamp").Where((_, i) => i % 50 == 0).ToList();
-        await using var publisher = await LoadPublisher.Connect(silo.Broker, Traffic.From(topology.Path, 1), connections: 1);
+        var lamps = traffic.Devices.Where(d => d.Kind == "lamp").Where((_, i) => i % 50 == 0).ToList();
+        await using var publisher = await LoadPublisher.Connect(silo.Broker, traffic, connections: 1);
         foreach (var lamp in lamps)
             await publisher.PublishOne(lamp.EventTopic, Encoding.UTF8.GetBytes("{\"type\":\"fault\",\"code\":\"bench\"}"));
         var deadline = Stopwatch.StartNew();
