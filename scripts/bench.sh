@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh                         the quick run: every section once, 10k twins (about 4 minutes)
 #   scripts/bench.sh --profile full          3 runs of each, 10k and 100k twins, 50 drills (what BENCHMARKS.md reports)
-#   scripts/bench.sh --only relay,latency    some sections: scale relay latency safety fanout broker durable
+#   scripts/bench.sh --only relay,latency    some sections: scale relay mosquitto latency safety fanout broker durable
 #   scripts/bench.sh --micro                 the BenchmarkDotNet micro-benchmarks (parsing, rules, state out)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -130,7 +130,7 @@ static class MqttClientSettings
     public static MqttClientOptionsBuilder Builder(MqttOptions settings, Security.SiloMqttAccount account, string clientId)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.BrokerHost, settings.Port)
+            .WithBroker(settings.BrokerHost, settings.Port)
             .WithClientId(clientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))

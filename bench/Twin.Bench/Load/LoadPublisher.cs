@@ -3,6 +3,7 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Twin.Bench.Processes;
+using Twin.Silo.Mqtt;
 
 namespace Twin.Bench.Load;
 
@@ -34,7 +35,7 @@ public sealed class LoadPublisher : IAsyncDisposable
         {
             var client = new MqttClientFactory().CreateMqttClient();
             await client.ConnectAsync(new MqttClientOptionsBuilder()
-                .WithTcpServer(broker.Host, broker.Port)
+                .WithBroker(broker.Host, broker.Port)
                 .WithClientId($"bench-devices-{i}-{Guid.NewGuid():N}"[..30])
                 .WithProtocolVersion(MqttProtocolVersion.V500)
                 .WithCleanStart(true)

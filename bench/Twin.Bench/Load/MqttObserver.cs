@@ -2,6 +2,7 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Twin.Bench.Processes;
+using Twin.Silo.Mqtt;
 
 namespace Twin.Bench.Load;
 
@@ -42,7 +43,7 @@ public sealed class MqttObserver : IAsyncDisposable
         };
         // The same session settings as Twin's ingestion client: MQTT 5, QoS 1, a receive maximum of 8,192.
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+            .WithBroker(broker.Host, broker.Port)
             .WithClientId($"bench-observer-{Guid.NewGuid():N}"[..28])
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(!persistentSession)

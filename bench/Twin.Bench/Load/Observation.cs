@@ -12,6 +12,7 @@ public sealed class Observation
     readonly ulong[] seen;
     readonly Action<int>? onSeen;
     readonly List<double> latencies = new(1 << 16);
+    readonly List<long> sentAts = new(1 << 16);
     readonly Lock gate = new();
     long count;
     long outOfWindow;
@@ -49,7 +50,11 @@ public sealed class Observation
                     continue;
                 }
                 if (recording)
-                    latencies.Add(Stopwatch.GetElapsedTime(log.SentAt(device, s), now).TotalMilliseconds);
+                {
+                    var sentAt = log.SentAt(device, s);
+                    latencies.Add(Stopwatch.GetElapsedTime(sentAt, now).TotalMilliseconds);
+                    sentAts.Add(sentAt);
+                }
             }
         }
         var n = (int)(seq - from);
@@ -61,7 +66,26 @@ public sealed class Observation
     public void ResetLatencies()
     {
         lock (gate)
+        {
             latencies.Clear();
+            sentAts.Clear();
+        }
+    }
+
+    /// <summary>The worst latency of the messages published in each <paramref name="bucket"/> of the run, in order: when the tail happened, not only how long it was.</summary>
+    public IReadOnlyList<(TimeSpan From, int Messages, double WorstMs)> Timeline(TimeSpan bucket)
+    {
+        lock (gate)
+        {
+            if (sentAts.Count == 0)
+                return [];
+            var first = sentAts.Min();
+            return sentAts.Zip(latencies)
+                .GroupBy(p => (long)(Stopwatch.GetElapsedTime(first, p.First) / bucket))
+                .OrderBy(g => g.Key)
+                .Select(g => (bucket * g.Key, g.Count(), g.Max(p => p.Second)))
+                .ToList();
+        }
     }
 
     public void StopRecording()

@@ -10,13 +10,16 @@ public sealed record RunLength(TimeSpan Warmup, TimeSpan Measure);
 public sealed record RunResult(double Rate, long Sent, long Seen, long Missing, long PublishFailures, Percentiles Latency, double? CpuMicrosecondsPerMessage)
 {
     public bool Complete => Missing == 0 && PublishFailures == 0;
+
+    /// <summary>What the observer saw, message by message (for the timeline of a traced run).</summary>
+    public Observation? Observed { get; init; }
 }
 
 /// <summary>The two kinds of run every scenario is made of.</summary>
 public static class Runs
 {
     /// <summary>TWIN_BENCH_TRACE=1 prints what a run has sent and seen while it waits, to tell a slow system from a stuck driver.</summary>
-    static readonly bool Trace = Environment.GetEnvironmentVariable("TWIN_BENCH_TRACE") == "1";
+    public static readonly bool Trace = Environment.GetEnvironmentVariable("TWIN_BENCH_TRACE") == "1";
 
     /// <summary>
     /// The sustained maximum: publish as fast as the window of messages not yet seen back allows, and count what comes
@@ -69,19 +72,36 @@ public static class Runs
             if (Trace && waited.ElapsedMilliseconds % 1000 < 50)
                 Console.WriteLine($"    first round: {log.Sent} sent, {observation.Count} seen");
         }
-        await Task.Delay(length.Warmup);
+        await Waiting(length.Warmup, observation, log, "warm-up");
         foreach (var each in all ?? [observation])
             each.ResetLatencies();
         var seenBefore = observation.Count;
         var cpuBefore = measured?.CpuTime();
         var started = Stopwatch.GetTimestamp();
-        await Task.Delay(length.Measure);
+        await Waiting(length.Measure, observation, log, "measuring");
         var seen = observation.Count - seenBefore;
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = measured?.CpuTime() - cpuBefore;
         foreach (var each in all ?? [observation])
             each.StopRecording();
         return new RunResult(seen / elapsed, 0, 0, 0, 0, observation.Latency(), cpu is { } used && seen > 0 ? used.TotalMicroseconds / seen : null);
+    }
+
+    /// <summary>Waits <paramref name="length"/>; traced, says each second what was sent and seen meanwhile.</summary>
+    static async Task Waiting(TimeSpan length, Observation observation, SentLog log, string what)
+    {
+        if (!Trace)
+        {
+            await Task.Delay(length);
+            return;
+        }
+        var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            var (sent, seen) = (log.Sent, observation.Count);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until).TotalSeconds)));
+            Console.WriteLine($"    {what}: {log.Sent - sent} sent, {observation.Count - seen} seen, {log.Sent - observation.Count} unseen");
+        }
     }
 
     /// <summary>Waits until every message published has come back (or nothing came back for 10 s, or 20 s went by), then says how many never did.</summary>
@@ -101,6 +121,6 @@ public static class Runs
             }
         }
         watch(null);
-        return result with { Sent = log.Sent, Seen = observation.Count, Missing = log.Sent - observation.Count, PublishFailures = publisher.Failed };
+        return result with { Observed = observation, Sent = log.Sent, Seen = observation.Count, Missing = log.Sent - observation.Count, PublishFailures = publisher.Failed };
     }
 }

@@ -5,6 +5,7 @@ using MQTTnet.Protocol;
 using Twin.Bench.Load;
 using Twin.Bench.Processes;
 using Twin.Bench.Reporting;
+using Twin.Silo.Mqtt;
 
 namespace Twin.Bench.Scenarios;
 
@@ -79,7 +80,7 @@ public static class BrokerCostScenario
     static async Task<IMqttClient> Connect(BrokerEndpoint broker, string clientId, bool persistent = false)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId(clientId)
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithBroker(broker.Host, broker.Port).WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V500).WithCleanStart(!persistent).WithSessionExpiryInterval(persistent ? 3600u : 0u).Build());
         return client;
     }

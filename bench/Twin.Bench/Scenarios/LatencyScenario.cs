@@ -18,6 +18,9 @@ public static class LatencyScenario
             var rate = share * maxRate;
             var results = await Runs.AtRate(publisher, [states.Watch, stream.Watch], traffic.Devices.Count, rate, context.Profile.Latency, silo.Process);
             var (state, live) = (results[0], results[1]);
+            if (Runs.Trace)
+                foreach (var (from, messages, worst) in state.Observed!.Timeline(TimeSpan.FromMilliseconds(250)))
+                    Console.WriteLine($"    {from.TotalSeconds,5:0.00} s: {messages,5} messages, worst {worst,7:0.0} ms");
             var label = $"at {share:P0} ({Format.Rate(rate)}; {Format.Rate(state.Rate)} applied)";
             var target = share == 0.5 ? "p99 < 50 ms" : "";
             context.Report.Add("latency", $"{label}: publish → retained state, p50 / p99 / max",

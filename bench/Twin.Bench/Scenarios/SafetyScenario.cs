@@ -8,6 +8,7 @@ using MQTTnet.Protocol;
 using Twin.Bench.Load;
 using Twin.Bench.Processes;
 using Twin.Bench.Reporting;
+using Twin.Silo.Mqtt;
 
 namespace Twin.Bench.Scenarios;
 
@@ -99,7 +100,7 @@ public static class SafetyScenario
             var client = new MqttClientFactory().CreateMqttClient();
             var devices = new GateDevices(client, gates);
             client.ApplicationMessageReceivedAsync += e => devices.OnCommand(e.ApplicationMessage);
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port)
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithBroker(broker.Host, broker.Port)
                 .WithClientId($"bench-gates-{Guid.NewGuid():N}"[..28]).WithProtocolVersion(MqttProtocolVersion.V500).WithCleanStart(true).Build());
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic("twin/gate/+/command").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());

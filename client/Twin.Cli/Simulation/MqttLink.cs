@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Sockets;
 using MQTTnet;
 using MQTTnet.Exceptions;
@@ -55,7 +56,14 @@ public sealed class MqttLink : ISimulationLink, IAsyncDisposable
         Action<string, ReadOnlySequence<byte>> onMessage, CancellationToken cancellationToken)
     {
         var builder = new MqttClientOptionsBuilder()
+            // MQTTnet fixes the socket buffers at 8 KiB unless told otherwise, which can leave a busy connection's
+            // TCP window stuck below one segment (see Twin.Silo.Mqtt.MqttSockets); 1 MiB keeps the kernel's autotuning range.
             .WithTcpServer(settings.Broker.Host, settings.Broker.Port)
+            .WithTcpServer(tcp =>
+            {
+                tcp.RemoteEndpoint = new DnsEndPoint(settings.Broker.Host, settings.Broker.Port);
+                tcp.BufferSize = 1 << 20;
+            })
             .WithClientId(settings.ClientId)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(true)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Twin.Silo.Mqtt;
 
 namespace Twin.Tests.Support;
 
@@ -60,7 +61,7 @@ public sealed class DeviceSimulator : IAsyncDisposable
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
+            .WithBroker(host, port)
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(true)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Twin.Silo.Mqtt;
 
 namespace Twin.Tests.Support;
 
@@ -22,7 +23,7 @@ public sealed class MqttProbe : IAsyncDisposable
             return Task.CompletedTask;
         };
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host ?? "127.0.0.1", port)
+            .WithBroker(host ?? "127.0.0.1", port)
             .WithClientId($"probe-{Guid.NewGuid():N}"[..20])
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500);
         if (username is not null)
