@@ -41,8 +41,11 @@ public static class TwinHost
         services.AddOptions<TwinOptions>().BindConfiguration(TwinOptions.Section);
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section);
-        services.AddOptions<DeviceTwinOptions>().BindConfiguration(DeviceTwinOptions.Section)
-            .Validate(o => o.CoalesceTelemetryFor >= TimeSpan.Zero, $"{DeviceTwinOptions.Section}:{nameof(DeviceTwinOptions.CoalesceTelemetryFor)} must not be negative (0 stores every message at once).")
+        var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
+        services.AddOptions<DeviceTwinOptions>()
+            .Configure(o => o.CoalesceTelemetryFor = DeviceTwinOptions.DefaultFor(durableStore: !string.IsNullOrWhiteSpace(postgres)))
+            .BindConfiguration(DeviceTwinOptions.Section)
+            .Validate(o => o.IsValid, $"{DeviceTwinOptions.Section}:{nameof(DeviceTwinOptions.CoalesceTelemetryFor)} must be a window of 0 or more (0 stores every message at once) or -00:00:00.001 (until the twin is deactivated).")
             .ValidateOnStart();
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
         services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
@@ -56,7 +59,6 @@ public static class TwinHost
         services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HistoryMetrics>();
         var identity = configuration.GetSection(SiloIdentity.Section).Get<SiloIdentity>() ?? new SiloIdentity();
-        var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
         if (string.IsNullOrWhiteSpace(postgres))
             services.AddSingleton<IHistoryLog, MemoryHistory>();
         else
@@ -124,6 +126,8 @@ public static class TwinHost
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ResidentOwnHouseholdHandler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(TwinMetrics.MeterName, ParticipationMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName, HistoryMetrics.MeterName)
+            // .NET's own: GC collections and pause time, heap sizes, thread pool queue, CPU, exceptions.
+            .AddMeter("System.Runtime")
             .AddPrometheusExporter());
 
         var app = builder.Build();

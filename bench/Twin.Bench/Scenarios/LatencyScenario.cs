@@ -16,6 +16,7 @@ public static class LatencyScenario
         foreach (var share in new[] { 0.25, 0.5, 0.9 })
         {
             var rate = share * maxRate;
+            var gcBefore = await GcTotals.Of(silo);
             var results = await Runs.AtRate(publisher, [states.Watch, stream.Watch], traffic.Devices.Count, rate, context.Profile.Latency, silo.Process);
             var (state, live) = (results[0], results[1]);
             if (Runs.Trace)
@@ -27,8 +28,23 @@ public static class LatencyScenario
                 $"{Format.Ms(state.Latency.P50)} / {Format.Ms(state.Latency.P99)} / {Format.Ms(state.Latency.Max)}", target, share == 0.5 ? state.Latency.P99 < 50 : null);
             context.Report.Add("latency", $"{label}: publish → SSE event, p50 / p99 / max",
                 $"{Format.Ms(live.Latency.P50)} / {Format.Ms(live.Latency.P99)} / {Format.Ms(live.Latency.Max)}", target, share == 0.5 ? live.Latency.P99 < 50 : null);
+            var gc = await GcTotals.Of(silo) - gcBefore;
+            context.Report.Add("latency", $"{label}: the silo's garbage collections (warm-up and run), count / paused in all / on average", gc.ToString());
             if (state.Missing > 0 || live.Missing > 0)
                 context.Report.Note($"latency at {share:P0}: {state.Missing:N0} messages never showed in the retained state and {live.Missing:N0} never on the stream (of {state.Sent:N0})");
         }
     }
+}
+
+/// <summary>The silo's garbage collections so far (its System.Runtime metrics), to set the latency tail beside them.</summary>
+sealed record GcTotals(double Collections, double PausedSeconds)
+{
+    public static async Task<GcTotals> Of(SiloProcess silo) =>
+        new(await silo.Metric("dotnet_gc_collections_total"), await silo.Metric("dotnet_gc_pause_time_seconds_total"));
+
+    public override string ToString() =>
+        Collections == 0 ? "none" : $"{Collections:N0} / {Format.Ms(PausedSeconds * 1000)} / {Format.Ms(PausedSeconds * 1000 / Collections)}";
+
+    public static GcTotals operator -(GcTotals after, GcTotals before) =>
+        new(after.Collections - before.Collections, after.PausedSeconds - before.PausedSeconds);
 }

@@ -88,7 +88,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
             return;
         Log.TelemetryReplayed(logger, Address, replayed.Version - State.Version, replayed.LastSeq);
         store.State = replayed;
-        if (services.Twins.CoalesceTelemetryFor > TimeSpan.Zero)
+        if (services.Twins.Coalesces)
             HoldBack();
         else
             await Store();
@@ -411,7 +411,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     protected async Task Commit(bool telemetry = false)
     {
         store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
-        if (telemetry && services.Twins.CoalesceTelemetryFor > TimeSpan.Zero && lastStored is { } stored && TwinTransitions.OnlyTelemetryMoved(stored, State))
+        if (telemetry && services.Twins.Coalesces && lastStored is { } stored && TwinTransitions.OnlyTelemetryMoved(stored, State))
             HoldBack();
         else
             await Store();
@@ -439,12 +439,15 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         Stored();
     }
 
-    /// <summary>Leaves the state unstored for now; one timer, armed only while something is held, stores it within the window.</summary>
+    /// <summary>
+    /// Leaves the state unstored for now; one timer, armed only while something is held, stores it within the window
+    /// (without a window, deactivation stores it).
+    /// </summary>
     void HoldBack()
     {
         holdsUnstored = true;
-        var window = services.Twins.CoalesceTelemetryFor;
-        flushTimer ??= this.RegisterGrainTimer(_ => Flush(), new GrainTimerCreationOptions(window, window));
+        if (services.Twins.FlushEvery is { } window)
+            flushTimer ??= this.RegisterGrainTimer(_ => Flush(), new GrainTimerCreationOptions(window, window));
     }
 
     /// <summary>
