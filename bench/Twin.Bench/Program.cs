@@ -32,18 +32,22 @@ siloSettings.Validators.Add(result =>
         if (setting.IndexOf('=', StringComparison.Ordinal) < 1)
             result.AddError($"--silo-setting wants NAME=VALUE, not '{setting}'");
 });
+var maxRate = new Option<double?>("--max-rate")
+{
+    Description = "Take this as Twin's sustained maximum (msg/s) instead of measuring it, so runs with different silo settings see the same load",
+};
 var output = new Option<string?>("--out") { Description = "Where to write the Markdown table [default: bench/results/<profile>-<time>.md]" };
 
 var root = new RootCommand("twin-bench: how fast Twin turns device messages into live twins, measured against the broker's own limit in the same run")
 {
-    profile, only, siloSettings, output,
+    profile, only, siloSettings, maxRate, output,
 };
 root.SetAction(async (parse, _) =>
 {
     try
     {
         SiloProcess.ExtraSettings = (parse.GetValue(siloSettings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        return await Suite.Run(parse.GetValue(profile) == "full" ? Profile.Full : Profile.Quick, parse.GetValue(only) ?? [], parse.GetValue(output));
+        return await Suite.Run(parse.GetValue(profile) == "full" ? Profile.Full : Profile.Quick, parse.GetValue(only) ?? [], parse.GetValue(output), parse.GetValue(maxRate));
     }
     catch (BenchException e)
     {

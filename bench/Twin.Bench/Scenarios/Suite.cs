@@ -12,7 +12,7 @@ public static class Suite
     static readonly string[] OnTheEmbeddedSilo = ["scale", "relay", "latency", "safety", "fanout"];
     static readonly string[] NeedTheSustainedMaximum = ["latency", "safety", "fanout", "durable"];
 
-    public static async Task<int> Run(Profile profile, IReadOnlyCollection<string> only, string? output)
+    public static async Task<int> Run(Profile profile, IReadOnlyCollection<string> only, string? output, double? assumedMaximum = null)
     {
         var started = Stopwatch.StartNew();
         var workspace = new Workspace(Path.Combine(Path.GetTempPath(), "twin-bench", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")));
@@ -37,7 +37,7 @@ public static class Suite
                 context.EmbeddedTwinRate = context.InMemoryTwinRate = await RelayScenario.Compare(context, "embedded (MQTTnet)", bare, silo, null, traffic);
             }
             else if (NeedTheSustainedMaximum.Any(Wants))
-                context.EmbeddedTwinRate = context.InMemoryTwinRate = await SustainedMaximum(context, silo, traffic);
+                context.EmbeddedTwinRate = context.InMemoryTwinRate = assumedMaximum ?? await SustainedMaximum(context, silo, traffic);
             if (Wants("latency"))
                 await LatencyScenario.Measure(context, silo, traffic, context.EmbeddedTwinRate!.Value);
             if (Wants("safety"))
@@ -63,9 +63,11 @@ public static class Suite
                 await using var big = await ScaleScenario.Measure(context, await Topology.WithAbout(size, workspace), baseline);
             }
 
+        if (assumedMaximum is { } assumed)
+            report.Note($"Twin's sustained maximum was not measured: {Format.Rate(assumed)} was given (--max-rate)");
         var title = $"twin-bench {profile.Name}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {started.Elapsed.TotalMinutes:0.0} min";
         report.PrintTable(title);
-        var markdown = report.Markdown(title, CommandLine(profile, only), machine);
+        var markdown = report.Markdown(title, CommandLine(profile, only, assumedMaximum), machine);
         output ??= Path.Combine(Workspace.Repository, "bench", "results", $"{profile.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, markdown);
@@ -82,8 +84,9 @@ public static class Suite
         return result.Rate;
     }
 
-    static string CommandLine(Profile profile, IReadOnlyCollection<string> only) =>
+    static string CommandLine(Profile profile, IReadOnlyCollection<string> only, double? assumedMaximum) =>
         $"scripts/bench.sh{(profile.Name == "quick" ? "" : $" --profile {profile.Name}")}{(only.Count == 0 ? "" : $" --only {string.Join(',', only)}")}"
+        + (assumedMaximum is { } rate ? $" --max-rate {rate:0}" : "")
         + string.Concat(SiloProcess.ExtraSettings.Select(s => $" --silo-setting {s.Key}={s.Value}"));
 }
 

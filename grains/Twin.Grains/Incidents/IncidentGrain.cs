@@ -76,9 +76,9 @@ public sealed class IncidentGrain(
         };
         await Commit();
         StartDeadlineTimer();
-        await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         Log.IncidentOpened(logger, Me, trigger.Type, trigger.Place, trigger.Description);
-        // The device actions take many calls; run them as the incident's next turn so the desk is free at once.
+        // The device actions take many calls; run them as the incident's next turn so the desk is free at once. The
+        // deadline reminder (for a silo that dies) is registered there too, once the devices have their commands.
         await this.AsReference<IIncidentGrain>().RunPlaybook();
         return IncidentView.Of(State);
     }
@@ -90,25 +90,32 @@ public sealed class IncidentGrain(
         store.State = State with { PlaybookRan = true };
         var community = GrainFactory.GetCommunity(State.Community);
         var reason = $"{State.Type} {(State.Drill ? "drill" : "incident")} {State.Id}";
-        var commands = new List<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)>();
+        // Gates, lamps and cameras are looked up and commanded side by side: the gates (evacuation routes) wait for
+        // nothing else.
+        var groups = new List<Task<IReadOnlyList<DeviceAction>>>();
         if (playbook.GatesTo is { } mode)
-            foreach (var gate in await community.Query(new TwinQuery(TwinKinds.Gate, null, null, 100_000)))
-                commands.Add((new TwinId(TwinKinds.Gate, gate.Id), "set_mode", Fields.Of(("mode", mode)), "respond"));
+            groups.Add(Dispatch(async () => (await community.Query(new TwinQuery(TwinKinds.Gate, null, null, 100_000)))
+                .Select(gate => (new TwinId(TwinKinds.Gate, gate.Id), "set_mode", Fields.Of(("mode", mode)), "respond")), reason));
         if (playbook.LampsEmergency)
-            foreach (var lamp in await LampsToLight(community))
-                commands.Add((lamp, "set_mode", Fields.Of(("mode", "emergency")), "respond"));
+            groups.Add(Dispatch(async () => (await LampsToLight(community))
+                .Select(lamp => (lamp, "set_mode", Fields.Of(("mode", "emergency")), "respond")), reason));
         if (playbook.CamerasRecord && State.Building is { } covered)
-            foreach (var camera in await community.Query(new TwinQuery(TwinKinds.Camera, covered, null, 100_000)))
-            {
-                var id = new TwinId(TwinKinds.Camera, camera.Id);
-                commands.Add((id, "start_recording", Fields.Empty, "respond"));
-                commands.Add((id, "bookmark", Fields.Of(("label", reason)), "respond"));
-            }
-        await SendAll(commands, reason);
+            groups.Add(Dispatch(async () => (await community.Query(new TwinQuery(TwinKinds.Camera, covered, null, 100_000)))
+                .SelectMany(camera => new[]
+                {
+                    (new TwinId(TwinKinds.Camera, camera.Id), "start_recording", Fields.Empty, "respond"),
+                    (new TwinId(TwinKinds.Camera, camera.Id), "bookmark", Fields.Of(("label", reason)), "respond"),
+                }), reason));
+        Record((await Task.WhenAll(groups)).SelectMany(sent => sent).ToList());
         if (State.Building is { } building && (playbook.HouseholdsCheckIn || playbook.AssistVulnerable))
             await AccountForPeople(community, building, playbook, reason);
         await Commit();
+        await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
     }
+
+    async Task<IReadOnlyList<DeviceAction>> Dispatch(Func<Task<IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)>>> lookUp,
+        string reason) =>
+        await Send(await lookUp(), reason);
 
     /// <summary>Asks every household of the building to check in, and makes each vulnerable resident a task for the building's grid workers.</summary>
     async Task AccountForPeople(ICommunityGrain community, string building, Playbook playbook, string reason)
@@ -365,10 +372,14 @@ public sealed class IncidentGrain(
         return lamps;
     }
 
-    async Task SendAll(IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)> commands, string reason)
+    async Task SendAll(IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)> commands, string reason) =>
+        Record(await Send(commands, reason));
+
+    /// <summary>Sends every command at once; the twins answer each with what became of it.</summary>
+    async Task<IReadOnlyList<DeviceAction>> Send(IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)> commands, string reason)
     {
         var now = Now;
-        var sent = await Task.WhenAll(commands.Select(async c =>
+        return await Task.WhenAll(commands.Select(async c =>
         {
             try
             {
@@ -383,8 +394,14 @@ public sealed class IncidentGrain(
                 return new DeviceAction(c.Twin.ToString(), Describe(c.Command, c.Args), null, ActionStatuses.Failed, now, e.Message, c.Phase);
             }
         }));
-        if (sent.Length == 0)
+    }
+
+    /// <summary>The incident's record of what it sent: its actions and a timeline line per command.</summary>
+    void Record(IReadOnlyList<DeviceAction> sent)
+    {
+        if (sent.Count == 0)
             return;
+        var now = sent.Min(a => a.At);
         store.State = State with { Actions = State.Actions.AddRange(sent) };
         foreach (var group in sent.GroupBy(a => a.Command))
             store.State = State with { Timeline = State.Timeline.Add(new(now, Me, $"{group.Key}: {group.Count()} device(s) ({string.Join(", ", group.Select(a => a.Twin))})")) };
