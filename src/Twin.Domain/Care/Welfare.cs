@@ -120,7 +120,7 @@ public static class WelfareGrains
     public const string GrainType = "welfare";
 
     public static IWelfareWatchGrain GetWelfareWatch(this IGrainFactory grains, string household) =>
-        grains.GetGrain<IWelfareWatchGrain>(GrainId.Create(GrainType, household));
+        GrainReferences.Get<IWelfareWatchGrain>(grains, GrainId.Create(GrainType, household));
 
     public static string NewCheckId(DateTimeOffset now) => $"wc-{now:yyyyMMdd}-{Guid.NewGuid():N}"[..20];
 }

@@ -145,7 +145,7 @@ public static class FeedbackGrains
     public const string GrainType = "feedback";
 
     public static IFeedbackGrain GetFeedback(this IGrainFactory grains, string id) =>
-        grains.GetGrain<IFeedbackGrain>(GrainId.Create(GrainType, id));
+        GrainReferences.Get<IFeedbackGrain>(grains, GrainId.Create(GrainType, id));
 }
 
 public static class FeedbackIds

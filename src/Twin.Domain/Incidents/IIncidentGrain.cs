@@ -77,7 +77,7 @@ public sealed record IncidentOutcome(
 public static class IncidentGrains
 {
     public static IIncidentGrain GetIncident(this IGrainFactory grains, string id) =>
-        grains.GetGrain<IIncidentGrain>(GrainId.Create(TwinKinds.Incident, id));
+        GrainReferences.Get<IIncidentGrain>(grains, GrainId.Create(TwinKinds.Incident, id));
 
     public static IIncidentDeskGrain GetIncidentDesk(this IGrainFactory grains, string community) => grains.GetGrain<IIncidentDeskGrain>(community);
 }

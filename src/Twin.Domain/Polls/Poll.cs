@@ -104,7 +104,7 @@ public static class PollGrains
 {
     public const string GrainType = "poll";
 
-    public static IPollGrain GetPoll(this IGrainFactory grains, string id) => grains.GetGrain<IPollGrain>(GrainId.Create(GrainType, id));
+    public static IPollGrain GetPoll(this IGrainFactory grains, string id) => GrainReferences.Get<IPollGrain>(grains, GrainId.Create(GrainType, id));
 
     public static string NewId(DateTimeOffset now) => $"poll-{now:yyyyMMdd}-{Guid.NewGuid():N}"[..22];
 }

@@ -46,10 +46,10 @@ public interface IBuildingGrain : ITwinGrain
 public static class TwinGrains
 {
     public static ITwinGrain GetTwin(this IGrainFactory grains, TwinId twin) =>
-        grains.GetGrain<ITwinGrain>(GrainId.Create(twin.Kind, twin.Id));
+        GrainReferences.Get<ITwinGrain>(grains, GrainId.Create(twin.Kind, twin.Id));
 
     public static IBuildingGrain GetBuilding(this IGrainFactory grains, string buildingId) =>
-        grains.GetGrain<IBuildingGrain>(GrainId.Create(TwinKinds.Building, buildingId));
+        GrainReferences.Get<IBuildingGrain>(grains, GrainId.Create(TwinKinds.Building, buildingId));
 }
 
 public enum ApplyOutcome { Applied, Duplicate, Stale, UnknownTwin }

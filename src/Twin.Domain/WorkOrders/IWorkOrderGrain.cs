@@ -37,7 +37,7 @@ public interface IWorkOrderBoardGrain : IGrainWithStringKey
 public static class WorkOrderGrains
 {
     public static IWorkOrderGrain GetWorkOrder(this IGrainFactory grains, string id) =>
-        grains.GetGrain<IWorkOrderGrain>(GrainId.Create(TwinKinds.WorkOrder, id));
+        GrainReferences.Get<IWorkOrderGrain>(grains, GrainId.Create(TwinKinds.WorkOrder, id));
 
     public static IWorkOrderBoardGrain GetWorkOrderBoard(this IGrainFactory grains, string community) =>
         grains.GetGrain<IWorkOrderBoardGrain>(community);
