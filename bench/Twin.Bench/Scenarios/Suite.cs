@@ -38,12 +38,14 @@ public static class Suite
             }
             else if (NeedTheSustainedMaximum.Any(Wants))
                 context.EmbeddedTwinRate = context.InMemoryTwinRate = assumedMaximum ?? await SustainedMaximum(context, silo, traffic);
-            if (Wants("latency"))
-                await LatencyScenario.Measure(context, silo, traffic, context.EmbeddedTwinRate!.Value);
+            // The latency runs end at 90 % of the maximum, which this silo may not recover from within the run (see
+            // BENCHMARKS.md): they come last on it, so the drills and the fan-out see the silo as the relay left it.
             if (Wants("safety"))
                 await SafetyScenario.Measure(context, silo, traffic, topology, context.EmbeddedTwinRate!.Value);
             if (Wants("fanout"))
                 await FanOutScenario.Measure(context, silo, traffic);
+            if (Wants("latency"))
+                await LatencyScenario.Measure(context, silo, traffic, context.EmbeddedTwinRate!.Value);
         }
         // "relay" is both brokers; "mosquitto" is its second half alone.
         if (Wants("relay") || only.Contains("mosquitto"))
