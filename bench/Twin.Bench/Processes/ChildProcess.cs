@@ -1,10 +1,23 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Twin.Bench.Processes;
 
-/// <summary>A process the benchmark starts and owns: its output goes to a log file, and it is killed when disposed.</summary>
+/// <summary>
+/// A process the benchmark starts and owns: its output goes to a log file, and it is killed when disposed, or when the
+/// driver itself is stopped (SIGTERM, Ctrl+C) before it could dispose it: no silo or broker is left behind to skew the
+/// next run.
+/// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    static readonly ConcurrentDictionary<ChildProcess, byte> Live = new();
+
+    static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var child in Live.Keys)
+            child.KillNow();
+    };
+
     readonly Process process;
     readonly StreamWriter log;
 
@@ -43,7 +56,9 @@ public sealed class ChildProcess : IAsyncDisposable
             throw new InvalidOperationException($"could not start {file}");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildProcess(process, log, logPath);
+        var child = new ChildProcess(process, log, logPath);
+        Live.TryAdd(child, 0);
+        return child;
     }
 
     static void Write(StreamWriter log, string? line)
@@ -106,8 +121,22 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    void KillNow()
+    {
+        try
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended meanwhile.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Live.TryRemove(this, out _);
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
