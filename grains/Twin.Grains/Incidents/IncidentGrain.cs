@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Twin.Communities;
 using Twin.History;
 using Twin.Twins;
+using DeviceCommand = (Twin.TwinId Twin, string Command, System.Collections.Immutable.ImmutableDictionary<string, Twin.Twins.FieldValue> Args, string Phase);
 
 namespace Twin.Incidents;
 
@@ -94,28 +95,34 @@ public sealed class IncidentGrain(
         // nothing else.
         var groups = new List<Task<IReadOnlyList<DeviceAction>>>();
         if (playbook.GatesTo is { } mode)
-            groups.Add(Dispatch(async () => (await community.Query(new TwinQuery(TwinKinds.Gate, null, null, 100_000)))
-                .Select(gate => (new TwinId(TwinKinds.Gate, gate.Id), "set_mode", Fields.Of(("mode", mode)), "respond")), reason));
+            groups.Add(SendWhenFound(Gates(mode)));
         if (playbook.LampsEmergency)
-            groups.Add(Dispatch(async () => (await LampsToLight(community))
-                .Select(lamp => (lamp, "set_mode", Fields.Of(("mode", "emergency")), "respond")), reason));
+            groups.Add(SendWhenFound(Lamps()));
         if (playbook.CamerasRecord && State.Building is { } covered)
-            groups.Add(Dispatch(async () => (await community.Query(new TwinQuery(TwinKinds.Camera, covered, null, 100_000)))
-                .SelectMany(camera => new[]
-                {
-                    (new TwinId(TwinKinds.Camera, camera.Id), "start_recording", Fields.Empty, "respond"),
-                    (new TwinId(TwinKinds.Camera, camera.Id), "bookmark", Fields.Of(("label", reason)), "respond"),
-                }), reason));
+            groups.Add(SendWhenFound(Cameras(covered)));
         Record((await Task.WhenAll(groups)).SelectMany(sent => sent).ToList());
         if (State.Building is { } building && (playbook.HouseholdsCheckIn || playbook.AssistVulnerable))
             await AccountForPeople(community, building, playbook, reason);
         await Commit();
         await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
-    }
 
-    async Task<IReadOnlyList<DeviceAction>> Dispatch(Func<Task<IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)>>> lookUp,
-        string reason) =>
-        await Send(await lookUp(), reason);
+        async Task<IReadOnlyList<DeviceAction>> SendWhenFound(Task<IEnumerable<DeviceCommand>> found) => await Send(await found, reason);
+
+        async Task<IEnumerable<DeviceCommand>> Gates(string mode) =>
+            (await community.Query(new TwinQuery(TwinKinds.Gate, null, null, 100_000)))
+                .Select(gate => (new TwinId(TwinKinds.Gate, gate.Id), "set_mode", Fields.Of(("mode", mode)), "respond"));
+
+        async Task<IEnumerable<DeviceCommand>> Lamps() =>
+            (await LampsToLight(community)).Select(lamp => (lamp, "set_mode", Fields.Of(("mode", "emergency")), "respond"));
+
+        async Task<IEnumerable<DeviceCommand>> Cameras(string covered) =>
+            (await community.Query(new TwinQuery(TwinKinds.Camera, covered, null, 100_000)))
+                .SelectMany(camera => new DeviceCommand[]
+                {
+                    (new TwinId(TwinKinds.Camera, camera.Id), "start_recording", Fields.Empty, "respond"),
+                    (new TwinId(TwinKinds.Camera, camera.Id), "bookmark", Fields.Of(("label", reason)), "respond"),
+                });
+    }
 
     /// <summary>Asks every household of the building to check in, and makes each vulnerable resident a task for the building's grid workers.</summary>
     async Task AccountForPeople(ICommunityGrain community, string building, Playbook playbook, string reason)
@@ -347,7 +354,7 @@ public sealed class IncidentGrain(
         if (State.Playbook is not { } playbook)
             return;
         var community = GrainFactory.GetCommunity(State.Community);
-        var commands = new List<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)>();
+        var commands = new List<DeviceCommand>();
         if (playbook.GatesTo is not null)
             foreach (var gate in await community.Query(new TwinQuery(TwinKinds.Gate, null, null, 100_000)))
                 commands.Add((new TwinId(TwinKinds.Gate, gate.Id), "set_mode", Fields.Of(("mode", "normal")), "restore"));
@@ -372,11 +379,11 @@ public sealed class IncidentGrain(
         return lamps;
     }
 
-    async Task SendAll(IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)> commands, string reason) =>
+    async Task SendAll(IEnumerable<DeviceCommand> commands, string reason) =>
         Record(await Send(commands, reason));
 
     /// <summary>Sends every command at once; the twins answer each with what became of it.</summary>
-    async Task<IReadOnlyList<DeviceAction>> Send(IEnumerable<(TwinId Twin, string Command, ImmutableDictionary<string, FieldValue> Args, string Phase)> commands, string reason)
+    async Task<IReadOnlyList<DeviceAction>> Send(IEnumerable<DeviceCommand> commands, string reason)
     {
         var now = Now;
         return await Task.WhenAll(commands.Select(async c =>
