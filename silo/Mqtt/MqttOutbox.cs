@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -26,8 +27,8 @@ public sealed class MqttOutbox : BackgroundService
         this.logger = logger;
         var settings = options.Value;
         embedded = settings.InProcess ? broker : null;
-        var perLane = Math.Max(1, settings.OutboxCapacity / settings.OutboxLanes);
-        lanes = Enumerable.Range(0, settings.OutboxLanes)
+        var perLane = Math.Max(1, settings.OutboxCapacity / settings.OutboxLaneCount);
+        lanes = Enumerable.Range(0, settings.OutboxLaneCount)
             .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
         var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings, identity.Value)}-out")
@@ -64,13 +65,14 @@ public sealed class MqttOutbox : BackgroundService
                 await connection.FirstConnected.WaitAsync(stopping);
             await foreach (var message in reader.ReadAllAsync(stopping))
             {
-                var mqttMessage = new MqttApplicationMessageBuilder()
-                    .WithTopic(message.Topic)
-                    .WithPayload(message.Payload)
-                    .WithRetainFlag(message.Retain)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithContentType("application/json")
-                    .Build();
+                var mqttMessage = new MqttApplicationMessage
+                {
+                    Topic = message.Topic,
+                    Payload = new ReadOnlySequence<byte>(message.Payload),
+                    Retain = message.Retain,
+                    QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+                    ContentType = "application/json",
+                };
                 await PublishUntilSent(mqttMessage, stopping);
                 metrics.Published(message.What);
             }

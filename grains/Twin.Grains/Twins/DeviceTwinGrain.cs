@@ -139,17 +139,17 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
 
         var now = Now;
         var outcome = ApplyOutcome.Applied;
-        store.State = TwinTransitions.Heard(State) with { LastSeq = message.Seq ?? State.LastSeq, LastMessageAt = now };
-        var effects = new List<Effect>();
+        (store.State, var merged) = TwinTransitions.Received(State, message, now);
+        IReadOnlyList<Effect> effects = [];
 
         if (message.Channel == MessageChannel.Telemetry)
         {
-            if (TwinTransitions.MergeTelemetry(State, message.Fields, message.Timestamp ?? now) is { } merged)
+            if (merged)
             {
-                store.State = merged;
-                foreach (var confirmed in TwinTransitions.ConfirmedByReport(State))
-                    Confirm(confirmed, "reported state");
-                effects.AddRange(rules.OnTelemetry(State, now));
+                if (!State.Pending.IsEmpty)
+                    foreach (var confirmed in TwinTransitions.ConfirmedByReport(State))
+                        Confirm(confirmed, "reported state");
+                effects = rules.OnTelemetry(State, now);
             }
             else
                 outcome = ApplyOutcome.Stale;
@@ -157,10 +157,11 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         else if (message.EventType == KindSchema.CommandAck.Type)
             Acknowledge(message.Fields);
         else
-            effects.AddRange(rules.OnEvent(State, message, now));
+            effects = rules.OnEvent(State, message, now);
 
-        await CarryOut(effects, "device");
-        await Commit(telemetry: message.Channel == MessageChannel.Telemetry);
+        if (effects.Count > 0)
+            await CarryOut(effects, "device");
+        await Commit(telemetry: message.Channel == MessageChannel.Telemetry, versioned: true);
         return outcome;
     }
 
@@ -406,11 +407,13 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     /// <summary>
     /// Every change: a new version, stored, published, and (when it matters to them) reported to the rollups. A
     /// <paramref name="telemetry"/> message that moved only reported values is stored a little later instead
-    /// (<see cref="HoldBack"/>): the history holds it meanwhile.
+    /// (<see cref="HoldBack"/>): the history holds it meanwhile. <paramref name="versioned"/>: the state already carries
+    /// its new version (a device message's, <see cref="TwinTransitions.Received"/>).
     /// </summary>
-    protected async Task Commit(bool telemetry = false)
+    protected async Task Commit(bool telemetry = false, bool versioned = false)
     {
-        store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
+        if (!versioned)
+            store.State = State with { Version = State.Version + 1, UpdatedAt = Now };
         if (telemetry && services.Twins.Coalesces && lastStored is { } stored && TwinTransitions.OnlyTelemetryMoved(stored, State))
             HoldBack();
         else

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 
 namespace Twin.Twins;
 
@@ -18,6 +19,12 @@ public static class TwinStatusNames
     public static bool TryParse(string? text, out TwinStatus status) => WireNames.TryParse(text, out status);
 
     /// <summary>Ok, unless an alarm is active: then the worst level (alarm over offline over fault over warning).</summary>
-    public static TwinStatus StatusOf(IEnumerable<Alarm> alarms) =>
-        alarms.Select(a => a.Level).DefaultIfEmpty(TwinStatus.Ok).Max();
+    public static TwinStatus StatusOf(ImmutableList<Alarm> alarms)
+    {
+        var worst = TwinStatus.Ok;
+        foreach (var alarm in alarms)
+            if (alarm.Level > worst)
+                worst = alarm.Level;
+        return worst;
+    }
 }

@@ -45,6 +45,17 @@ public static class Fields
     public static string? GetText(this IReadOnlyDictionary<string, FieldValue> fields, string name) =>
         fields.TryGetValue(name, out var v) ? v.Text : null;
 
+    /// <summary>
+    /// <paramref name="fields"/> set over <paramref name="into"/>: what <c>SetItems</c> does, without boxing an enumerator, and
+    /// the same instance back when nothing changed.
+    /// </summary>
+    public static ImmutableDictionary<string, FieldValue> Merge(this ImmutableDictionary<string, FieldValue> into, ImmutableDictionary<string, FieldValue> fields)
+    {
+        foreach (var (name, value) in fields)
+            into = into.SetItem(name, value);
+        return into;
+    }
+
     /// <summary>True when every expected field has the same value in <paramref name="actual"/>.</summary>
     public static bool Contains(this IReadOnlyDictionary<string, FieldValue> actual, IReadOnlyDictionary<string, FieldValue> expected) =>
         expected.All(e => actual.TryGetValue(e.Key, out var v) && v == e.Value);
@@ -67,5 +78,39 @@ public sealed class FieldValueJsonConverter : JsonConverter<FieldValue>
         else if (value.Number is { } n) writer.WriteNumberValue(n);
         else if (value.Text is { } t) writer.WriteStringValue(t);
         else writer.WriteNullValue();
+    }
+}
+
+/// <summary>
+/// Field dictionaries as plain JSON objects, as System.Text.Json writes any dictionary, but enumerated without boxing:
+/// every state out writes three of them (reported, settings, profile).
+/// </summary>
+public sealed class FieldsJsonConverter : JsonConverter<ImmutableDictionary<string, FieldValue>>
+{
+    static readonly FieldValueJsonConverter Values = new();
+
+    public override ImmutableDictionary<string, FieldValue> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("Fields are a JSON object of name → value.");
+        var fields = ImmutableDictionary.CreateBuilder<string, FieldValue>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            fields[name] = Values.Read(ref reader, typeof(FieldValue), options);
+        }
+        return fields.ToImmutable();
+    }
+
+    public override void Write(Utf8JsonWriter writer, ImmutableDictionary<string, FieldValue> fields, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, value) in fields)
+        {
+            writer.WritePropertyName(name);
+            Values.Write(writer, value, options);
+        }
+        writer.WriteEndObject();
     }
 }

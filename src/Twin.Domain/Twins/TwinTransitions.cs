@@ -16,11 +16,37 @@ public sealed record CommandTiming(TimeSpan Deadline, TimeSpan FirstResendAfter)
 public static class TwinTransitions
 {
     /// <summary>Any message from the device ends an offline alarm.</summary>
-    public static TwinState Heard(TwinState twin) => twin.HasAlarm("offline") ? twin with { Alarms = twin.Alarms.RemoveAll(a => a.Code == "offline") } : twin;
+    public static TwinState Heard(TwinState twin) => twin.HasAlarm("offline") ? twin with { Alarms = WithoutOffline(twin.Alarms) } : twin;
+
+    static ImmutableList<Alarm> WithoutOffline(ImmutableList<Alarm> alarms) => alarms.IsEmpty ? alarms : alarms.RemoveAll(a => a.Code == "offline");
 
     /// <summary>Merges telemetry taken at <paramref name="at"/>, unless the twin already holds newer telemetry (then null).</summary>
     public static TwinState? MergeTelemetry(TwinState twin, ImmutableDictionary<string, FieldValue> fields, DateTimeOffset at) =>
-        twin.ReportedAt is { } reportedAt && at < reportedAt ? null : twin with { Reported = twin.Reported.SetItems(fields), ReportedAt = at };
+        HoldsNewerThan(twin, at) ? null : twin with { Reported = twin.Reported.Merge(fields), ReportedAt = at };
+
+    static bool HoldsNewerThan(TwinState twin, DateTimeOffset at) => twin.ReportedAt is { } reportedAt && at < reportedAt;
+
+    /// <summary>
+    /// A message from the device, arrived at <paramref name="now"/>: <see cref="Heard"/>, its seq and arrival recorded,
+    /// telemetry merged as <see cref="MergeTelemetry"/> does, and the new version the message makes — in one copy of
+    /// the state, as every message comes through here. <c>Merged</c> is false for an event, and for telemetry older
+    /// than what the twin holds.
+    /// </summary>
+    public static (TwinState Twin, bool Merged) Received(TwinState twin, DeviceMessage message, DateTimeOffset now)
+    {
+        var at = message.Timestamp ?? now;
+        var merges = message.Channel == MessageChannel.Telemetry && !HoldsNewerThan(twin, at);
+        return (twin with
+        {
+            Alarms = WithoutOffline(twin.Alarms),
+            LastSeq = message.Seq ?? twin.LastSeq,
+            LastMessageAt = now,
+            Reported = merges ? twin.Reported.Merge(message.Fields) : twin.Reported,
+            ReportedAt = merges ? at : twin.ReportedAt,
+            Version = twin.Version + 1,
+            UpdatedAt = now,
+        }, merges);
+    }
 
     /// <summary>
     /// Whether <paramref name="next"/> differs from the last <paramref name="stored"/> state only in what every
@@ -28,17 +54,17 @@ public static class TwinTransitions
     /// may wait to be stored (DESIGN §8: the history holds the message meanwhile); any other change — status, alarms,
     /// pending commands, settings, memory, work orders, provisioning — is stored at once. Collections count as changed
     /// when they are other instances: every change makes a new one (<c>with</c>), and an equal new one costs only a write.
+    /// Field by field rather than one <c>with</c> and <c>==</c>: this runs on every message (a test checks every field of
+    /// <see cref="TwinState"/> is either compared here or listed as bookkeeping).
     /// </summary>
     public static bool OnlyTelemetryMoved(TwinState stored, TwinState next) =>
-        next with
-        {
-            Reported = stored.Reported,
-            ReportedAt = stored.ReportedAt,
-            LastSeq = stored.LastSeq,
-            LastMessageAt = stored.LastMessageAt,
-            Version = stored.Version,
-            UpdatedAt = stored.UpdatedAt,
-        } == stored;
+        ReferenceEquals(stored, next)
+        || (next.Kind == stored.Kind && next.Id == stored.Id && next.Community == stored.Community && next.Building == stored.Building
+            && next.Covers == stored.Covers && next.Provisioned == stored.Provisioned && Same(next.Profile, stored.Profile)
+            && Same(next.Settings, stored.Settings) && Same(next.Pending, stored.Pending) && Same(next.Alarms, stored.Alarms)
+            && Same(next.OpenWorkOrders, stored.OpenWorkOrders) && Same(next.Members, stored.Members) && Equals(next.Memory, stored.Memory));
+
+    static bool Same(object a, object b) => ReferenceEquals(a, b);
 
     /// <summary>
     /// A telemetry message the twin applied before it was stored, merged again from the history after a crash: the
@@ -49,8 +75,7 @@ public static class TwinTransitions
     {
         if (message.Seq is { } seq && twin.LastSeq is { } last && seq <= last)
             return twin;
-        var heard = twin with { LastSeq = message.Seq ?? twin.LastSeq, LastMessageAt = appliedAt, Version = twin.Version + 1, UpdatedAt = appliedAt };
-        return MergeTelemetry(heard, message.Fields, message.Timestamp ?? appliedAt) ?? heard;
+        return Received(twin, message, appliedAt).Twin;
     }
 
     /// <summary>Pending commands whose asked-for state the device now reports.</summary>

@@ -25,8 +25,8 @@ public sealed record TwinView(
 {
     public static TwinView Of(TwinState s, bool includePersonalData, BuildingRollup? rollup = null) => new(
         s.Kind, s.Id, s.Community, s.Building, s.Covers,
-        includePersonalData ? s.Reported : s.Reported.RemoveRange(KindRegistry.Find(s.Kind)?.PersonalFields ?? []),
-        new DesiredView(s.Settings, s.Pending.Select(PendingView.Of).ToImmutableList()),
+        includePersonalData ? s.Reported : WithoutPersonalFields(s.Kind, s.Reported),
+        new DesiredView(s.Settings, s.Pending.IsEmpty ? [] : s.Pending.Select(PendingView.Of).ToImmutableList()),
         s.Status.ToWire(), s.Alarms, s.UpdatedAt, s.Version, s.LastSeq, s.Profile,
         includePersonalData && !s.Members.IsEmpty ? s.Members : null,
         rollup);
@@ -40,10 +40,12 @@ public sealed record TwinView(
          .. (KindRegistry.Find(Kind)?.PersonalFields ?? []).Where(Reported.ContainsKey)];
 
     /// <summary>The same view without personal data.</summary>
-    public TwinView WithoutPersonalData() =>
-        this with { Members = null, Reported = Reported.RemoveRange(KindRegistry.Find(Kind)?.PersonalFields ?? []) };
+    public TwinView WithoutPersonalData() => this with { Members = null, Reported = WithoutPersonalFields(Kind, Reported) };
 
-    public TwinSummary Summary() => new(Kind, Id, Building, Covers, Status, Alarms.Select(a => a.Code).ToImmutableArray(), UpdatedAt, Version,
+    static ImmutableDictionary<string, FieldValue> WithoutPersonalFields(string kind, ImmutableDictionary<string, FieldValue> reported) =>
+        KindRegistry.Find(kind)?.PersonalFields is { Count: > 0 } personal ? reported.RemoveRange(personal) : reported;
+
+    public TwinSummary Summary() => new(Kind, Id, Building, Covers, Status, Alarms.IsEmpty ? [] : [.. Alarms.Select(a => a.Code)], UpdatedAt, Version,
         Kind == TwinKinds.Household ? Reported.GetBool("occupied") : null,
         Profile.GetNumber("x") is { } x && Profile.GetNumber("y") is { } y ? new SitePosition(x, y) : null);
 }
@@ -130,7 +132,13 @@ public sealed class DesiredViewJsonConverter : JsonConverter<DesiredView>
             JsonSerializer.Serialize(writer, setting, options);
         }
         writer.WritePropertyName("pending");
-        JsonSerializer.Serialize(writer, value.Pending, options);
+        if (value.Pending.IsEmpty)
+        {
+            writer.WriteStartArray();
+            writer.WriteEndArray();
+        }
+        else
+            JsonSerializer.Serialize(writer, value.Pending, options);
         writer.WriteEndObject();
     }
 }

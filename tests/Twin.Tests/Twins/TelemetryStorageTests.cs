@@ -72,6 +72,73 @@ public sealed class TelemetryStorageTests
         Assert.False(TwinTransitions.OnlyTelemetryMoved(before, Heard(after, 5, T0.AddSeconds(1), ("fillPercent", 20.0))));
     }
 
+    /// <summary>What every telemetry message moves; <see cref="TwinTransitions.OnlyTelemetryMoved"/> must compare everything else.</summary>
+    static readonly string[] Bookkeeping =
+    [
+        nameof(TwinState.Reported), nameof(TwinState.ReportedAt), nameof(TwinState.LastSeq), nameof(TwinState.LastMessageAt),
+        nameof(TwinState.Version), nameof(TwinState.UpdatedAt),
+    ];
+
+    public static TheoryData<string> StateFields() =>
+        [.. typeof(TwinState).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Except(Bookkeeping)];
+
+    /// <summary>A field added to the state is stored at once unless it is listed as bookkeeping: this fails until it is compared.</summary>
+    [Theory]
+    [MemberData(nameof(StateFields))]
+    public void A_change_to_any_other_field_of_the_state_is_stored_at_once(string field)
+    {
+        var property = typeof(TwinState).GetProperty(field)!;
+        var changed = Stored with { };
+        property.SetValue(changed, ChangedValue(property.PropertyType, property.GetValue(Stored)));
+
+        Assert.False(TwinTransitions.OnlyTelemetryMoved(Stored, changed), $"a change to {field} counted as plain telemetry");
+    }
+
+    static object? ChangedValue(Type type, object? current) => current switch
+    {
+        string text => text + "-changed",
+        bool flag => !flag,
+        ImmutableArray<string> items => items.Add("changed"),
+        ImmutableDictionary<string, FieldValue> fields => fields.SetItem("changed", 1.0),
+        ImmutableDictionary<string, string> orders => orders.SetItem("wo-1", "changed"),
+        ImmutableList<Alarm> alarms => alarms.Add(new Alarm("changed", TwinStatus.Warning, "changed", T0)),
+        ImmutableList<PendingCommand> pending => pending.Add(new PendingCommand("c-1", "x", Fields.Empty, "t", Fields.Empty, T0, T0, 1, T0, null)),
+        ImmutableList<Member> members => members.Add(new Member("Ana", null, [])),
+        null when type == typeof(string) => "changed",
+        null when type == typeof(KindMemory) => new BinMemory(CollectionRequested: true),
+        _ => throw new NotSupportedException($"the test has no changed value for a {type.Name}: add one"),
+    };
+
+    [Fact]
+    public void A_message_received_is_heard_recorded_merged_and_versioned_in_one_step()
+    {
+        var offline = Stored with { Alarms = [new Alarm("offline", TwinStatus.Offline, "silent", T0)] };
+        var message = DeviceMessage.Telemetry(Fields.Of(("fillPercent", 20.0)), seq: 5, ts: T0.AddSeconds(1));
+
+        var (twin, merged) = TwinTransitions.Received(offline, message, T0.AddSeconds(2));
+
+        Assert.True(merged);
+        Assert.Empty(twin.Alarms);
+        Assert.Equal(20, twin.Reported.GetNumber("fillPercent"));
+        Assert.Equal((5UL, T0.AddSeconds(1), T0.AddSeconds(2)), (twin.LastSeq!.Value, twin.ReportedAt!.Value, twin.LastMessageAt!.Value));
+        Assert.Equal((Stored.Version + 1, T0.AddSeconds(2)), (twin.Version, twin.UpdatedAt));
+    }
+
+    [Fact]
+    public void Telemetry_older_than_the_twins_and_events_are_recorded_but_not_merged()
+    {
+        var late = DeviceMessage.Telemetry(Fields.Of(("fillPercent", 80.0)), seq: 5, ts: T0.AddMinutes(-1));
+        var @event = DeviceMessage.Event("lid_opened", Fields.Of(("fillPercent", 80.0)), seq: 6);
+
+        var (afterLate, lateMerged) = TwinTransitions.Received(Stored, late, T0.AddSeconds(1));
+        var (afterEvent, eventMerged) = TwinTransitions.Received(afterLate, @event, T0.AddSeconds(2));
+
+        Assert.False(lateMerged);
+        Assert.False(eventMerged);
+        Assert.Same(Stored.Reported, afterEvent.Reported);
+        Assert.Equal((6UL, Stored.Version + 2), (afterEvent.LastSeq!.Value, afterEvent.Version));
+    }
+
     [Fact]
     public void A_bin_filling_up_is_plain_telemetry_until_it_is_full()
     {

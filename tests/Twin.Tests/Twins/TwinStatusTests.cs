@@ -25,7 +25,7 @@ public sealed class TwinStatusTests
     [InlineData(new[] { TwinStatus.Alarm, TwinStatus.Offline }, TwinStatus.Alarm)]
     [InlineData(new[] { TwinStatus.Warning, TwinStatus.Warning }, TwinStatus.Warning)]
     public void The_status_is_the_worst_active_alarm(TwinStatus[] levels, TwinStatus expected) =>
-        Assert.Equal(expected, TwinStatusNames.StatusOf(Alarms(levels)));
+        Assert.Equal(expected, TwinStatusNames.StatusOf([.. Alarms(levels)]));
 
     [Fact]
     public void A_twin_state_reports_the_worst_of_its_alarms()
