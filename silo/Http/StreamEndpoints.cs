@@ -38,7 +38,7 @@ public static class StreamEndpoints
             (kind is null || change.Kind == kind) && (building is null || change.IsIn(building))
             && change.Audience.Admits(party.Role, party.Household, home, party.Buildings);
 
-        return new LiveStreamResult(feed.Subscribe(Matches));
+        return new LiveStreamResult(feed.Subscribe(building, Matches));
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Collections.Immutable;
 using System.Threading.Channels;
@@ -38,17 +39,34 @@ public sealed class LiveUpdates(TwinChangeFeed feed) : ILiveUpdates
 
 /// <summary>
 /// Fans twin and incident changes out to the live streams (SSE) of this silo. Each subscriber has its own bounded queue; a client
-/// too slow to keep up loses its oldest events rather than slowing the twins, and the loss is counted.
+/// too slow to keep up loses its oldest events rather than slowing the twins, and the loss is counted. Streams that follow one
+/// building are found by the change's buildings, so a change costs nothing for the streams of every other building.
 /// </summary>
 public sealed class TwinChangeFeed(StreamMetrics metrics)
 {
     const int QueuePerSubscriber = 1024;
     readonly Lock gate = new();
-    ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
+    Subscribers subscribers = Subscribers.None;
 
     public void Publish(LiveEvent change)
     {
-        foreach (var subscriber in subscribers.Items)
+        var current = subscribers;
+        Offer(current.Everywhere, change);
+        if (current.ByBuilding.Count == 0)
+            return;
+        if (change.Building is { } building && current.ByBuilding.TryGetValue(building, out var here))
+            Offer(here, change);
+        for (var i = 0; i < change.Covers.Length; i++)
+        {
+            var covered = change.Covers[i];
+            if (covered != change.Building && change.Covers.IndexOf(covered) == i && current.ByBuilding.TryGetValue(covered, out var near))
+                Offer(near, change);
+        }
+    }
+
+    void Offer(Subscriber[] to, LiveEvent change)
+    {
+        foreach (var subscriber in to)
         {
             if (!subscriber.Filter(change))
                 continue;
@@ -57,21 +75,25 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
         }
     }
 
-    /// <summary>Starts queueing the changes <paramref name="filter"/> admits, from now until the subscription is disposed.</summary>
-    public Subscription Subscribe(Func<LiveEvent, bool> filter)
+    /// <summary>
+    /// Starts queueing the changes <paramref name="filter"/> admits, from now until the subscription is disposed.
+    /// <paramref name="building"/>: the stream follows only the changes in or covering that building (its filter is
+    /// asked only about those).
+    /// </summary>
+    public Subscription Subscribe(string? building, Func<LiveEvent, bool> filter)
     {
-        var subscriber = new Subscriber(filter, Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(QueuePerSubscriber)
+        var subscriber = new Subscriber(building, filter, Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(QueuePerSubscriber)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         }));
         lock (gate)
-            subscribers = new ImmutableSubscribers([.. subscribers.Items, subscriber]);
+            subscribers = subscribers.With(subscriber);
         metrics.Connected();
         return new Subscription(subscriber.Queue.Reader, () =>
         {
             lock (gate)
-                subscribers = new ImmutableSubscribers([.. subscribers.Items.Where(s => s != subscriber)]);
+                subscribers = subscribers.Without(subscriber);
             metrics.Disconnected();
         });
     }
@@ -90,11 +112,20 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
         }
     }
 
-    sealed record Subscriber(Func<LiveEvent, bool> Filter, Channel<LiveEvent> Queue);
+    sealed record Subscriber(string? Building, Func<LiveEvent, bool> Filter, Channel<LiveEvent> Queue);
 
-    sealed record ImmutableSubscribers(Subscriber[] Items)
+    /// <summary>Who listens, replaced whole on every (rare) subscribe and unsubscribe so that publishing never locks.</summary>
+    sealed record Subscribers(Subscriber[] All, Subscriber[] Everywhere, FrozenDictionary<string, Subscriber[]> ByBuilding)
     {
-        public static readonly ImmutableSubscribers Empty = new([]);
+        public static readonly Subscribers None = Of([]);
+
+        public Subscribers With(Subscriber subscriber) => Of([.. All, subscriber]);
+
+        public Subscribers Without(Subscriber subscriber) => Of([.. All.Where(s => s != subscriber)]);
+
+        static Subscribers Of(Subscriber[] all) => new(all,
+            [.. all.Where(s => s.Building is null)],
+            all.Where(s => s.Building is not null).GroupBy(s => s.Building!).ToFrozenDictionary(g => g.Key, g => g.ToArray()));
     }
 }
 

@@ -20,30 +20,31 @@ public sealed class SseObserver : IAsyncDisposable
     Observation? current;
     long events;
 
-    SseObserver(Uri api, string token, Traffic traffic, bool parse)
+    SseObserver(Uri api, string token, Traffic traffic, bool parse, string? building)
     {
         this.traffic = traffic;
         http = new HttpClient { BaseAddress = api, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        reading = Read(parse);
+        reading = Read(parse, building is null ? "/api/stream" : $"/api/stream?building={Uri.EscapeDataString(building)}");
     }
 
     public long Events => Interlocked.Read(ref events);
 
-    public static async Task<SseObserver> Open(Uri api, string token, Traffic traffic, bool parse = true)
+    /// <param name="building">Follow only this building's twins (<c>?building=</c>), as a building's own screen does; null: the whole stream.</param>
+    public static async Task<SseObserver> Open(Uri api, string token, Traffic traffic, bool parse = true, string? building = null)
     {
-        var observer = new SseObserver(api, token, traffic, parse);
+        var observer = new SseObserver(api, token, traffic, parse, building);
         await observer.connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return observer;
     }
 
     public void Watch(Observation? observation) => Volatile.Write(ref current, observation);
 
-    async Task Read(bool parse)
+    async Task Read(bool parse, string path)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/stream");
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
             response.EnsureSuccessStatusCode();

@@ -21,10 +21,11 @@ public sealed class Traffic
 {
     static readonly string[] Kinds = ["lamp", "bin", "camera", "household"];
 
-    Traffic(IReadOnlyList<Device> devices, string community)
+    Traffic(IReadOnlyList<Device> devices, string community, IReadOnlyList<string> buildings)
     {
         Devices = devices;
         Community = community;
+        Buildings = buildings;
         var index = new Dictionary<string, int>(devices.Count * 3, StringComparer.Ordinal);
         for (var i = 0; i < devices.Count; i++)
         {
@@ -38,6 +39,9 @@ public sealed class Traffic
     public IReadOnlyList<Device> Devices { get; }
 
     public string Community { get; }
+
+    /// <summary>The community's building ids, in the topology's order.</summary>
+    public IReadOnlyList<string> Buildings { get; }
 
     /// <summary>A device's index by its telemetry topic, its state topic or its address.</summary>
     public IReadOnlyDictionary<string, int> ByTopicOrAddress { get; }
@@ -55,7 +59,10 @@ public sealed class Traffic
         for (var i = 0; perKind.Any(list => i < list.Count); i++)
             foreach (var list in perKind.Where(list => i < list.Count))
                 devices.Add(list[i]);
-        return new Traffic(limit is { } n ? devices.Take(n).ToList() : devices, community);
+        var buildings = root.TryGetProperty("buildings", out var buildingList)
+            ? buildingList.EnumerateArray().Select(building => building.GetProperty("id").GetString()!).ToList()
+            : [];
+        return new Traffic(limit is { } n ? devices.Take(n).ToList() : devices, community, buildings);
     }
 
     /// <summary>The <paramref name="seq"/>-th reading of device <paramref name="index"/>, as its device would send it.</summary>

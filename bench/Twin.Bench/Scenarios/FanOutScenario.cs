@@ -5,17 +5,27 @@ using Twin.Bench.Reporting;
 namespace Twin.Bench.Scenarios;
 
 /// <summary>
-/// Point 5b: the sustained maximum with no live stream open, then with many clients each reading the whole stream
-/// (every twin change, as the console's site plan does), alternating.
+/// Point 5b: the sustained maximum with no live stream open, then with many clients, alternating. Twice: clients each
+/// reading the whole stream (every twin change, as the console's site plan does), then clients each following one
+/// building (<c>?building=</c>, as a building's own screen or its residents do), spread over the community's buildings.
 /// </summary>
 public static class FanOutScenario
 {
     public static async Task Measure(BenchContext context, SiloProcess silo, Traffic traffic)
     {
         var clients = context.Profile.StreamClients;
-        Report.Step($"fan-out: sustained maximum without and with {clients} live stream clients");
+        Report.Step($"fan-out: sustained maximum without and with {clients} live stream clients (whole stream, then one building each)");
         await using var publisher = await LoadPublisher.Connect(silo.Broker, traffic);
         await using var states = await MqttObserver.States(silo.Broker, traffic);
+        await Compare(context, silo, traffic, publisher, states, "stream clients", _ => null);
+        if (traffic.Buildings.Count > 0)
+            await Compare(context, silo, traffic, publisher, states, "stream clients following one building each", i => traffic.Buildings[i % traffic.Buildings.Count]);
+    }
+
+    static async Task Compare(BenchContext context, SiloProcess silo, Traffic traffic, LoadPublisher publisher, MqttObserver states, string who,
+        Func<int, string?> buildingOf)
+    {
+        var clients = context.Profile.StreamClients;
         var without = new List<double>();
         var with = new List<double>();
         var delivered = new List<double>();
@@ -23,7 +33,8 @@ public static class FanOutScenario
         for (var i = 0; i < context.Profile.Repetitions; i++)
         {
             without.Add((await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window)).Rate);
-            var streams = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => SseObserver.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, traffic, parse: false)));
+            var streams = await Task.WhenAll(Enumerable.Range(0, clients)
+                .Select(c => SseObserver.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, traffic, parse: false, buildingOf(c))));
             var eventsBefore = streams.Sum(s => s.Events);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             with.Add((await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window)).Rate);
@@ -34,10 +45,10 @@ public static class FanOutScenario
         var dropped = await silo.Metric("twin_stream_dropped_total") - droppedBefore;
         var slowdown = 1 - Format.Median(with) / Format.Median(without);
         var report = context.Report;
-        report.Add("fan-out", "sustained maximum, no stream client", Format.Spread(without, Format.Rate));
-        report.Add("fan-out", $"sustained maximum, {clients} stream clients", Format.Spread(with, Format.Rate));
-        report.Add("fan-out", $"ingestion slowed by {clients} stream clients", $"{slowdown:P1}", "≤ 10 %", slowdown <= 0.10);
-        report.Add("fan-out", "events delivered to the stream clients / dropped for slow clients",
+        report.Add("fan-out", $"sustained maximum, no stream client (beside {who})", Format.Spread(without, Format.Rate));
+        report.Add("fan-out", $"sustained maximum, {clients} {who}", Format.Spread(with, Format.Rate));
+        report.Add("fan-out", $"ingestion slowed by {clients} {who}", $"{slowdown:P1}", "≤ 10 %", slowdown <= 0.10);
+        report.Add("fan-out", $"{who}: events delivered / dropped for slow clients",
             $"{Format.Median(delivered):N0} events/s / {dropped:N0} dropped");
     }
 }
