@@ -4,7 +4,14 @@ using Twin.Bench.Processes;
 namespace Twin.Bench.Load;
 
 /// <summary>How long a run warms up and then measures.</summary>
-public sealed record RunLength(TimeSpan Warmup, TimeSpan Measure);
+public sealed record RunLength(TimeSpan Warmup, TimeSpan Measure)
+{
+    /// <summary>
+    /// The length of a silo's first run: its hot path is still being compiled (tiered JIT, on cores the load shares) for
+    /// several seconds after the first messages, which a silo that has been running has long behind it.
+    /// </summary>
+    public RunLength First => this with { Warmup = Warmup + TimeSpan.FromSeconds(6) };
+}
 
 /// <summary>What one run measured: the rate seen by the observer, the messages it never saw, latency, and the CPU the system under test used per message.</summary>
 public sealed record RunResult(double Rate, long Sent, long Seen, long Missing, long PublishFailures, Percentiles Latency, double? CpuMicrosecondsPerMessage)

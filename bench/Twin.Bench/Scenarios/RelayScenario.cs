@@ -27,7 +27,8 @@ public static class RelayScenario
         {
             rawRuns.Add(await Runs.MaxRate(rawPublisher, rawObserver.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, raw.Process));
             var brokerCpuBefore = externalBroker?.CpuTime();
-            twinRuns.Add(await Runs.MaxRate(twinPublisher, twinObserver.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, silo.Process));
+            var length = i == 0 ? context.Profile.Throughput.First : context.Profile.Throughput;
+            twinRuns.Add(await Runs.MaxRate(twinPublisher, twinObserver.Watch, traffic.Devices.Count, length, context.Profile.Window, silo.Process));
             if (externalBroker is not null && brokerCpuBefore is { } before)
                 externalCpu.Add((externalBroker.CpuTime() - before).TotalMicroseconds / twinRuns[^1].Seen);
         }

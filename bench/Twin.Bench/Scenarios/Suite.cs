@@ -81,7 +81,7 @@ public static class Suite
     {
         await using var publisher = await LoadPublisher.Connect(silo.Broker, traffic);
         await using var states = await MqttObserver.States(silo.Broker, traffic);
-        var result = await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, silo.Process);
+        var result = await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput.First, context.Profile.Window, silo.Process);
         context.Report.Add("relay", "embedded (MQTTnet): through Twin, applied and state out", Format.Rate(result.Rate));
         return result.Rate;
     }
