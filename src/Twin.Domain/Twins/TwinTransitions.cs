@@ -18,7 +18,9 @@ public static class TwinTransitions
     /// <summary>Any message from the device ends an offline alarm.</summary>
     public static TwinState Heard(TwinState twin) => twin.HasAlarm("offline") ? twin with { Alarms = WithoutOffline(twin.Alarms) } : twin;
 
-    static ImmutableList<Alarm> WithoutOffline(ImmutableList<Alarm> alarms) => alarms.IsEmpty ? alarms : alarms.RemoveAll(a => a.Code == "offline");
+    /// <summary>The same list when there is no offline alarm: an unchanged list is how the rest sees that alarms did not change.</summary>
+    static ImmutableList<Alarm> WithoutOffline(ImmutableList<Alarm> alarms) =>
+        alarms.Exists(a => a.Code == "offline") ? alarms.RemoveAll(a => a.Code == "offline") : alarms;
 
     /// <summary>Merges telemetry taken at <paramref name="at"/>, unless the twin already holds newer telemetry (then null).</summary>
     public static TwinState? MergeTelemetry(TwinState twin, ImmutableDictionary<string, FieldValue> fields, DateTimeOffset at) =>

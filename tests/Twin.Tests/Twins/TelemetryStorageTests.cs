@@ -125,6 +125,17 @@ public sealed class TelemetryStorageTests
     }
 
     [Fact]
+    public void A_message_leaves_a_twins_other_alarms_as_they_were_so_it_stays_plain_telemetry()
+    {
+        var full = Stored with { Alarms = [new Alarm("full", TwinStatus.Warning, "bin 95 % full", T0)] };
+
+        var (twin, _) = TwinTransitions.Received(full, DeviceMessage.Telemetry(Fields.Of(("fillPercent", 96.0)), seq: 5), T0.AddSeconds(1));
+
+        Assert.Same(full.Alarms, twin.Alarms);
+        Assert.True(TwinTransitions.OnlyTelemetryMoved(full, twin));
+    }
+
+    [Fact]
     public void Telemetry_older_than_the_twins_and_events_are_recorded_but_not_merged()
     {
         var late = DeviceMessage.Telemetry(Fields.Of(("fillPercent", 80.0)), seq: 5, ts: T0.AddMinutes(-1));
