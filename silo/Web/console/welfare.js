@@ -121,9 +121,11 @@ export class WelfareDesk {
   }
 
   async step(household, action, note) {
+    const sent = note.value.trim();
     try {
-      const view = await this.context.api.post(`/api/welfare/${household}/${action}`, { note: note.value.trim() || undefined });
-      note.value = '';
+      const view = await this.context.api.post(`/api/welfare/${household}/${action}`, { note: sent || undefined });
+      // Only what was sent is cleared: a note typed while this was on its way (the live stream may show the step first) is the next step's.
+      if (note.value.trim() === sent) note.value = '';
       this.context.notify(action === 'ack' ? `Welfare check of ${household} acknowledged` : `Visit to ${household} recorded; the check is closed`);
       this.changed(view);
     } catch (error) {
