@@ -92,12 +92,9 @@ public class RuleBenchmarks
         var (state, merged) = TwinTransitions.Received(lamp, lampTelemetry, now);
         if (!merged)
             return (state, null);
-        if (!state.Pending.IsEmpty)
-            foreach (var confirmed in TwinTransitions.ConfirmedByReport(state))
-                state = state with { Pending = state.Pending.Remove(confirmed) };
-        var effects = lampRules.OnTelemetry(state, now);
-        if (effects.Count > 0)
-            state = CarryOut(state, effects);
+        foreach (var confirmed in TwinTransitions.ConfirmedByReport(state))
+            state = state with { Pending = state.Pending.Remove(confirmed) };
+        state = CarryOut(state, lampRules.OnTelemetry(state, now));
         return (state, TwinChange.Between(lamp, state));
     }
 

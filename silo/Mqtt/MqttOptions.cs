@@ -38,21 +38,17 @@ public sealed class MqttOptions
     [Range(1, 10_000_000)]
     public int OutboxCapacity { get; set; } = 200_000;
 
-    /// <summary>
-    /// Ordered lanes of the outbox; a topic always takes the same lane. Empty: <see cref="DefaultOutboxLanes"/>.
-    /// </summary>
+    /// <summary>Ordered lanes of the outbox; a topic always takes the same lane. Empty: <see cref="OutboxLaneCount"/> decides.</summary>
     [Range(1, 1024)]
     public int? OutboxLanes { get; set; }
 
     /// <summary>
-    /// To an external broker a lane sends one message at a time and waits for its ack at QoS 1, so many lanes keep many
-    /// twins' states on their way at once (32). Into the embedded broker a lane's hand-over is CPU work that ends with
-    /// the subscribers' queues, so lanes beyond the cores only fight over those queues' locks: twice the cores
-    /// (BENCHMARKS.md, *Before and after*).
+    /// <see cref="OutboxLanes"/>, or by default: to an external broker a lane sends one message at a time and waits for its
+    /// ack at QoS 1, so many lanes keep many twins' states on their way at once (32). Into the embedded broker a lane's
+    /// hand-over is CPU work that ends with the subscribers' queues, so lanes beyond the cores only fight over those
+    /// queues' locks: twice the cores (BENCHMARKS.md, *Before and after*).
     /// </summary>
-    public int DefaultOutboxLanes => InProcess ? 2 * Environment.ProcessorCount : 32;
-
-    public int OutboxLaneCount => OutboxLanes ?? DefaultOutboxLanes;
+    public int OutboxLaneCount => OutboxLanes ?? (InProcess ? 2 * Environment.ProcessorCount : 32);
 
     /// <summary>
     /// With the embedded broker, ingestion and the outbox take and give messages inside the process (the default). On:

@@ -146,9 +146,8 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         {
             if (merged)
             {
-                if (!State.Pending.IsEmpty)
-                    foreach (var confirmed in TwinTransitions.ConfirmedByReport(State))
-                        Confirm(confirmed, "reported state");
+                foreach (var confirmed in TwinTransitions.ConfirmedByReport(State))
+                    Confirm(confirmed, "reported state");
                 effects = rules.OnTelemetry(State, now);
             }
             else
@@ -159,8 +158,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
         else
             effects = rules.OnEvent(State, message, now);
 
-        if (effects.Count > 0)
-            await CarryOut(effects, "device");
+        await CarryOut(effects, "device");
         await Commit(telemetry: message.Channel == MessageChannel.Telemetry, versioned: true);
         return outcome;
     }
@@ -222,7 +220,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     async Task CarryOut(IEnumerable<Effect> effects, string by, bool drill = false)
     {
         var now = Now;
-        var timing = new CommandTiming(services.Commands.Deadline, services.Commands.FirstResendAfter);
+        var timing = services.CommandTiming;
         foreach (var effect in effects)
         {
             var before = State;

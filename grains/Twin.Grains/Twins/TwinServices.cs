@@ -53,6 +53,8 @@ public sealed class TwinServices(
     public IIncidentReporter Incidents => incidents;
     public TimeProvider Clock => clock;
     public CommandOptions Commands => commandOptions.Value;
+    /// <summary>The deadline and first resend of a new command, as <see cref="TwinTransitions"/> takes them; made once.</summary>
+    public CommandTiming CommandTiming { get; } = new(commandOptions.Value.Deadline, commandOptions.Value.FirstResendAfter);
     public DeviceTwinOptions Twins => twinOptions.Value;
     public TwinMetrics Metrics => metrics;
     public IHistoryLog History => history;

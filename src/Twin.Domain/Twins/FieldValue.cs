@@ -106,11 +106,17 @@ public sealed class FieldsJsonConverter : JsonConverter<ImmutableDictionary<stri
     public override void Write(Utf8JsonWriter writer, ImmutableDictionary<string, FieldValue> fields, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
+        WriteProperties(writer, fields, options);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The fields as properties of the object being written (a desired view puts its settings beside its pending commands).</summary>
+    public static void WriteProperties(Utf8JsonWriter writer, ImmutableDictionary<string, FieldValue> fields, JsonSerializerOptions options)
+    {
         foreach (var (name, value) in fields)
         {
             writer.WritePropertyName(name);
             Values.Write(writer, value, options);
         }
-        writer.WriteEndObject();
     }
 }

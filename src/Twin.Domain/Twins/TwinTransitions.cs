@@ -16,7 +16,11 @@ public sealed record CommandTiming(TimeSpan Deadline, TimeSpan FirstResendAfter)
 public static class TwinTransitions
 {
     /// <summary>Any message from the device ends an offline alarm.</summary>
-    public static TwinState Heard(TwinState twin) => twin.HasAlarm("offline") ? twin with { Alarms = WithoutOffline(twin.Alarms) } : twin;
+    public static TwinState Heard(TwinState twin)
+    {
+        var alarms = WithoutOffline(twin.Alarms);
+        return alarms == twin.Alarms ? twin : twin with { Alarms = alarms };
+    }
 
     /// <summary>The same list when there is no offline alarm: an unchanged list is how the rest sees that alarms did not change.</summary>
     static ImmutableList<Alarm> WithoutOffline(ImmutableList<Alarm> alarms) =>
@@ -82,7 +86,7 @@ public static class TwinTransitions
 
     /// <summary>Pending commands whose asked-for state the device now reports.</summary>
     public static IEnumerable<PendingCommand> ConfirmedByReport(TwinState twin) =>
-        twin.Pending.Where(p => !p.ConfirmedBy.IsEmpty && twin.Reported.Contains(p.ConfirmedBy)).ToList();
+        twin.Pending.IsEmpty ? [] : twin.Pending.Where(p => !p.ConfirmedBy.IsEmpty && twin.Reported.Contains(p.ConfirmedBy)).ToList();
 
     /// <summary>The state after one effect. <paramref name="newCommandId"/> names a command an <see cref="IssueCommand"/> creates.</summary>
     public static TwinState Apply(TwinState twin, Effect effect, DateTimeOffset now, CommandTiming timing, Func<string> newCommandId, string issuedBy,

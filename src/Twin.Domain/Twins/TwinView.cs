@@ -126,11 +126,7 @@ public sealed class DesiredViewJsonConverter : JsonConverter<DesiredView>
     public override void Write(Utf8JsonWriter writer, DesiredView value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
-        foreach (var (name, setting) in value.Settings)
-        {
-            writer.WritePropertyName(name);
-            JsonSerializer.Serialize(writer, setting, options);
-        }
+        FieldsJsonConverter.WriteProperties(writer, value.Settings, options);
         writer.WritePropertyName("pending");
         if (value.Pending.IsEmpty)
         {
