@@ -71,15 +71,27 @@ root.Subcommands.Add(broker);
 var loadBroker = new Option<int>("--mqtt-port") { Description = "The port of the silo's broker on 127.0.0.1", Required = true };
 var loadTopology = new Option<string>("--topology") { Description = "The topology file the silo runs", Required = true };
 var loadSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 30 };
-var load = new Command("load", "Plays the topology's devices at the highest rate a silo sustains, for profiling it (dotnet-trace) while it runs") { loadBroker, loadTopology, loadSeconds };
+var loadRate = new Option<double?>("--rate") { Description = "Publish this many msg/s instead of the highest rate the silo sustains" };
+var loadRelay = new Option<bool>("--relay") { Description = "Watch the devices' own telemetry topics (a bare broker's relay) instead of the twins' state" };
+var load = new Command("load", "Plays the topology's devices at the highest rate a silo sustains (or at --rate), for profiling it (dotnet-trace) while it runs")
+{
+    loadBroker, loadTopology, loadSeconds, loadRate, loadRelay,
+};
 load.SetAction(async (parse, _) =>
 {
     var traffic = Twin.Bench.Load.Traffic.From(parse.GetValue(loadTopology)!);
     var broker = new BrokerEndpoint("silo", "127.0.0.1", parse.GetValue(loadBroker));
     await using var publisher = await Twin.Bench.Load.LoadPublisher.Connect(broker, traffic);
-    await using var states = await Twin.Bench.Load.MqttObserver.States(broker, traffic);
-    var result = await Twin.Bench.Load.Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count,
-        new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(parse.GetValue(loadSeconds))), Profile.Quick.Window);
+    await using var states = parse.GetValue(loadRelay)
+        ? await Twin.Bench.Load.MqttObserver.Telemetry(broker, traffic)
+        : await Twin.Bench.Load.MqttObserver.States(broker, traffic);
+    var length = new Twin.Bench.Load.RunLength(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(parse.GetValue(loadSeconds)));
+    var result = parse.GetValue(loadRate) is { } rate
+        ? (await Twin.Bench.Load.Runs.AtRate(publisher, [states.Watch], traffic.Devices.Count, rate, length))[0]
+        : await Twin.Bench.Load.Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, length, Profile.Quick.Window);
+    if (Twin.Bench.Load.Runs.Trace && result.Observed is { } observed)
+        foreach (var (from, messages, worst) in observed.Timeline(TimeSpan.FromMilliseconds(100)).Where(b => b.WorstMs > 40))
+            Console.WriteLine($"    slow: published at {from.TotalSeconds:0.0} s, {messages} messages, worst {worst:0} ms");
     Console.WriteLine($"{result.Rate:N0} msg/s applied; p50 {result.Latency.P50:0.0} ms, p99 {result.Latency.P99:0.0} ms; {result.Missing} missing");
     return 0;
 });

@@ -8,7 +8,7 @@ public sealed class IngestMetrics
     public const string MeterName = "twin.ingest";
 
     readonly Counter<long> received, accepted, duplicates, stale, deadLetters, retries, outboxDropped, published;
-    readonly Histogram<double> applyLatency;
+    readonly Histogram<double> applyLatency, outboxWait;
     readonly UpDownCounter<long> inFlight, outboxDepth;
 
     public IngestMetrics(IMeterFactory meters)
@@ -25,6 +25,7 @@ public sealed class IngestMetrics
         outboxDepth = meter.CreateUpDownCounter<long>("twin.mqtt.outbox.depth", "{message}", "Messages waiting to be published (state, commands, dead letters)");
         outboxDropped = meter.CreateCounter<long>("twin.mqtt.outbox.dropped", "{message}", "Messages not published because the outbox was full");
         published = meter.CreateCounter<long>("twin.mqtt.published", "{message}", "Messages published by the silo, by kind of topic");
+        outboxWait = meter.CreateHistogram<double>("twin.mqtt.outbox.wait", "ms", "From a message entering the outbox to the broker having it, by kind of topic");
     }
 
     static KeyValuePair<string, object?> Kind(string kind) => new("twin.kind", kind);
@@ -37,6 +38,12 @@ public sealed class IngestMetrics
     public void DeadLetter(string reason) => deadLetters.Add(1, new KeyValuePair<string, object?>("twin.reason", reason));
     public void Retry() => retries.Add(1);
     public void Enqueued() => outboxDepth.Add(1);
-    public void Published(string what) { outboxDepth.Add(-1); published.Add(1, new KeyValuePair<string, object?>("twin.topic", what)); }
+    public void Published(string what, double waitedMilliseconds)
+    {
+        var topic = new KeyValuePair<string, object?>("twin.topic", what);
+        outboxDepth.Add(-1);
+        published.Add(1, topic);
+        outboxWait.Record(waitedMilliseconds, topic);
+    }
     public void Dropped(string what) => outboxDropped.Add(1, new KeyValuePair<string, object?>("twin.topic", what));
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -42,7 +43,7 @@ public sealed class MqttOutbox : BackgroundService
     public void Publish(string topic, byte[] payload, bool retain, string what)
     {
         var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(topic) % lanes.Length)];
-        if (lane.Writer.TryWrite(new OutgoingMessage(topic, payload, retain, what)))
+        if (lane.Writer.TryWrite(new OutgoingMessage(topic, payload, retain, what, Stopwatch.GetTimestamp())))
             metrics.Enqueued();
         else
         {
@@ -74,7 +75,7 @@ public sealed class MqttOutbox : BackgroundService
                     ContentType = "application/json",
                 };
                 await PublishUntilSent(mqttMessage, stopping);
-                metrics.Published(message.What);
+                metrics.Published(message.What, Stopwatch.GetElapsedTime(message.Enqueued).TotalMilliseconds);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -117,7 +118,7 @@ public sealed class MqttOutbox : BackgroundService
             await connection.Disconnect();
     }
 
-    readonly record struct OutgoingMessage(string Topic, byte[] Payload, bool Retain, string What);
+    readonly record struct OutgoingMessage(string Topic, byte[] Payload, bool Retain, string What, long Enqueued);
 }
 
 static class MqttClientSettings
