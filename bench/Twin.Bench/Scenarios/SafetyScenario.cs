@@ -46,10 +46,13 @@ public static class SafetyScenario
             var evacuated = gateDevices.Expect("evacuation");
             var started = Stopwatch.GetTimestamp();
             await publisher.PublishOne(household.EventTopic, Encoding.UTF8.GetBytes("{\"type\":\"smoke_alarm\"}"));
+            var publishedAt = DateTime.UtcNow;
             if (await evacuated.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully))
                 times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             else
                 failed++;
+            if (Runs.Trace)
+                Console.WriteLine($"    drill {drill + 1}: household {household.Id} at {publishedAt:HH:mm:ss.fff}, every gate after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
             var normal = gateDevices.Expect("normal");
             await CloseActiveIncidents(silo.Api);
             await normal.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });

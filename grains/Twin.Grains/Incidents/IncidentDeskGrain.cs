@@ -8,12 +8,36 @@ namespace Twin.Incidents;
 /// The community's incident switchboard. Every trigger of the community passes through this one grain, so two
 /// triggers at the same place — even at the same moment from twins on different silos — open one incident, not two.
 /// </summary>
+/// <remarks>
+/// What is active is stored at once, since it decides whether a trigger opens an incident. The list's summaries change
+/// with every step of every incident (a task acknowledged, a gate confirmed): those are stored at most once every
+/// <see cref="SummariesStoredEvery"/>, and the active incidents' summaries are fetched afresh when the desk activates.
+/// Stored on every step, a drill's thirty-odd steps kept the desk writing its whole list back to back, and the next
+/// smoke alarm waited behind them (BENCHMARKS.md, *Before and after*).
+/// </remarks>
 public sealed class IncidentDeskGrain(
     [PersistentState("incidents", TwinStorage.Name)] IPersistentState<IncidentDeskState> store,
     TimeProvider clock,
     ILogger<IncidentDeskGrain> logger) : Grain, IIncidentDeskGrain
 {
+    public static readonly TimeSpan SummariesStoredEvery = TimeSpan.FromSeconds(1);
+    IGrainTimer? storeSummaries;
+
     IncidentDeskState State => store.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var active = State.Items.Values.Where(i => i.Status == "active").Select(i => GrainFactory.GetIncident(i.Id).GetView());
+        foreach (var view in await Task.WhenAll(active))
+            if (view is not null && State.Items.TryGetValue(view.Id, out var known) && known.Version < view.Version)
+                store.State = State with { Items = State.Items.SetItem(view.Id, view.Summary()) };
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (storeSummaries is not null)
+            await StoreSummaries();
+    }
 
     public async Task<IncidentRaised> Raise(IncidentTrigger trigger)
     {
@@ -24,7 +48,7 @@ public sealed class IncidentDeskGrain(
         }
         var id = IncidentIds.New(clock.GetUtcNow());
         store.State = State with { Active = State.Active.SetItem(trigger.Key, id) };
-        await store.WriteOrDeactivate(this);
+        await StoreNow();
         var playbook = State.Playbooks.GetValueOrDefault(trigger.Type) ?? Playbooks.Defaults[trigger.Type];
         var view = await GrainFactory.GetIncident(id).Open(trigger, playbook);
         await Changed(view);
@@ -54,9 +78,23 @@ public sealed class IncidentDeskGrain(
             active = active.RemoveRange(active.Where(kv => kv.Value == incident.Id).Select(kv => kv.Key).ToList());
         var wasActive = known?.Status == "active";
         store.State = State with { Items = items.SetItem(incident.Id, incident.Summary()), Active = active };
-        await store.WriteOrDeactivate(this);
+        if (known?.Status == incident.Status)
+        {
+            storeSummaries ??= this.RegisterGrainTimer(StoreSummaries, new GrainTimerCreationOptions(SummariesStoredEvery, Timeout.InfiniteTimeSpan));
+            return;
+        }
+        await StoreNow();
         if (incident.Building is { } building && wasActive != (incident.Status == "active"))
             GrainFactory.GetBuilding(building).ActiveIncidentsChanged(ActiveIn(building)).Ignore();
+    }
+
+    Task StoreSummaries() => StoreNow();
+
+    async Task StoreNow()
+    {
+        storeSummaries?.Dispose();
+        storeSummaries = null;
+        await store.WriteOrDeactivate(this);
     }
 
     int ActiveIn(string building) => State.Items.Values.Count(i => i.Status == "active" && i.Building == building);
@@ -76,7 +114,7 @@ public sealed class IncidentDeskGrain(
     public async Task SetPlaybooks(ImmutableDictionary<string, Playbook> playbooks)
     {
         store.State = State with { Playbooks = playbooks };
-        await store.WriteOrDeactivate(this);
+        await StoreNow();
     }
 }
 

@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using Twin.Communities;
 using Twin.Incidents;
 using Twin.Tests.Support;
@@ -114,5 +115,23 @@ public sealed class IncidentGrainTests(ClusterFixture fixture)
         var again = await fixture.Grains.GetIncidentDesk(community).Raise(new IncidentTrigger(community, IncidentTypes.Fire, building, null, "again", "admin"));
         Assert.False(again.Attached);
         Assert.NotEqual(incident.Id, again.Id);
+    }
+
+    [Fact]
+    public async Task The_incident_list_shows_each_step_at_once_and_still_after_the_desk_was_deactivated_right_after_it()
+    {
+        var (community, building, _, _) = await NewCommunity();
+        var incident = await Raise(community, building);
+        var desk = fixture.Grains.GetIncidentDesk(community);
+        Assert.Null((await fixture.Grains.GetIncident(incident.Id).TaskStep("t2", "ack", "property-party", "property")).Error);
+
+        static bool Acknowledged(IncidentView listed) => listed.Tasks.Single(t => t.Id == "t2").Status == TaskStatuses.Acknowledged;
+        await Eventually.True(async () => Acknowledged((await desk.List("active")).Single(i => i.Id == incident.Id)), "the list to show the step");
+        await desk.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var listed = (await desk.List("active")).Single(i => i.Id == incident.Id);
+        Assert.True(Acknowledged(listed));
+        Assert.Equal((await fixture.Grains.GetIncident(incident.Id).GetView())!.Version, listed.Version);
+        Assert.True((await desk.Raise(new IncidentTrigger(community, IncidentTypes.Fire, building, null, "again", "admin"))).Attached);
     }
 }
