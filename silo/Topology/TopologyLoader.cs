@@ -17,7 +17,8 @@ public sealed class TwinOptions
 }
 
 /// <summary>Loads the topology file when the silo starts; a file that is missing or wrong stops the start with the reason.</summary>
-public sealed class TopologyLoader(IOptions<TwinOptions> options, Provisioner provisioner, ILogger<TopologyLoader> logger) : IHostedService
+public sealed class TopologyLoader(IOptions<TwinOptions> options, Provisioner provisioner, Orleans.Serialization.Serializer serializer, ILogger<TopologyLoader> logger)
+    : IHostedService
 {
     readonly TaskCompletionSource loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,6 +50,7 @@ public sealed class TopologyLoader(IOptions<TwinOptions> options, Provisioner pr
             throw why;
         }
         Report = report;
+        IncidentPathWarmup.Run(serializer);
         Log.TopologyLoaded(logger, path, report.Community, report.Added.Length + report.Changed.Length + report.Unchanged);
         loaded.TrySetResult();
     }
