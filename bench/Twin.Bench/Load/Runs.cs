@@ -106,8 +106,10 @@ public static class Runs
         while (Stopwatch.GetTimestamp() < until)
         {
             var (sent, seen) = (log.Sent, observation.Count);
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until).TotalSeconds)));
-            Console.WriteLine($"    {what}: {log.Sent - sent} sent, {observation.Count - seen} seen, {log.Sent - observation.Count} unseen");
+            var slice = TimeSpan.FromSeconds(Math.Min(1, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until).TotalSeconds));
+            await Task.Delay(slice);
+            if (slice >= TimeSpan.FromMilliseconds(100))
+                Console.WriteLine($"    {what}: {log.Sent - sent} sent, {observation.Count - seen} seen, {log.Sent - observation.Count} unseen");
         }
     }
 
