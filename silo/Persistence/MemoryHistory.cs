@@ -19,8 +19,12 @@ namespace Twin.Silo.Persistence;
 public sealed class MemoryHistory : IHistoryLog
 {
     static readonly Task Stored = Task.CompletedTask;
+
+    /// <summary>The ring starts this small and doubles as entries come, so a quiet community does not hold the whole window's bytes from the start.</summary>
+    const int FirstBytes = 256 * 1024;
     readonly Slot[] slots;
-    readonly byte[] ring;
+    readonly int maxBytes;
+    byte[] ring;
     readonly Dictionary<(int Subject, ulong Seq), long> messages = [];
     readonly string silo;
     readonly Lock gate = new();
@@ -37,12 +41,13 @@ public sealed class MemoryHistory : IHistoryLog
     public MemoryHistory(IOptions<HistoryOptions> options, IOptions<SiloIdentity> identity)
     {
         slots = new Slot[options.Value.MemoryWindow];
-        ring = GC.AllocateUninitializedArray<byte>(options.Value.MemoryBytes);
+        maxBytes = options.Value.MemoryBytes;
+        ring = GC.AllocateUninitializedArray<byte>(Math.Min(maxBytes, FirstBytes));
         silo = identity.Value.SiloName;
     }
 
     public string Retention =>
-        $"memory: only the newest {slots.Length} entries ({ring.Length / (1024 * 1024.0):0.#} MiB) of the whole community since this silo started (set Twin:Postgres to keep all of it)";
+        $"memory: only the newest {slots.Length} entries ({maxBytes / (1024 * 1024.0):0.#} MiB) of the whole community since this silo started (set Twin:Postgres to keep all of it)";
 
     /// <summary>How many entries it holds now.</summary>
     public int Count
@@ -63,8 +68,10 @@ public sealed class MemoryHistory : IHistoryLog
         {
             if (entry.Seq is { } seq && messages.TryGetValue((subject, seq), out var earlier) && SubjectIs(slots[earlier % slots.Length], entry.Subject))
                 return ValueTask.FromResult(Stored);
-            if (length > ring.Length)
+            if (length > maxBytes)
                 return ValueTask.FromResult(Stored); // larger than the whole window: there is nowhere to keep it
+            while (ring.Length < maxBytes && written - (oldest < next ? slots[oldest % slots.Length].Start : written) + length > ring.Length)
+                Grow();
 
             // An entry never straddles the ring's end: one that would not fit before it starts again at the front.
             var offset = (int)(written % ring.Length);
@@ -85,6 +92,23 @@ public sealed class MemoryHistory : IHistoryLog
             next++;
         }
         return ValueTask.FromResult(Stored);
+    }
+
+    /// <summary>Doubles the ring (up to <see cref="HistoryOptions.MemoryBytes"/>), its entries moved to the front in order.</summary>
+    void Grow()
+    {
+        var larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(2L * ring.Length, maxBytes));
+        var at = 0;
+        for (var i = oldest; i < next; i++)
+        {
+            ref var slot = ref slots[i % slots.Length];
+            var length = slot.SubjectLength + slot.BodyLength;
+            ring.AsSpan(Offset(slot), length).CopyTo(larger.AsSpan(at));
+            slot = slot with { Start = at };
+            at += length;
+        }
+        ring = larger;
+        written = at;
     }
 
     void Evict()

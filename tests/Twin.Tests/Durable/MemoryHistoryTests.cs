@@ -80,6 +80,25 @@ public sealed class MemoryHistoryTests
     }
 
     [Fact]
+    public async Task The_ring_grows_as_entries_come_and_keeps_every_one_until_it_reaches_its_bound()
+    {
+        // Entries of about 1 KiB: the ring starts at 256 KiB, so it doubles twice before 700 entries are in, then stops at 1 MiB.
+        var history = History(window: 10_000, bytes: 1 << 20);
+        var pad = new string('z', 1000);
+        for (var seq = 1UL; seq <= 700; seq++)
+            await history.Enqueue(Message("camera/C-01", seq, T0.AddSeconds(seq), $$"""{"seq": {{seq}}, "pad": "{{pad}}"}"""));
+        Assert.Equal(700, history.Count);
+        Assert.Equal(Enumerable.Range(1, 700).Reverse().Select(s => (ulong)s), (await Page(history, "camera/C-01")).Select(r => r.Seq!.Value));
+
+        for (var seq = 701UL; seq <= 3000; seq++)
+            await history.Enqueue(Message("camera/C-01", seq, T0.AddSeconds(seq), $$"""{"seq": {{seq}}, "pad": "{{pad}}"}"""));
+        Assert.InRange(history.Count, 900, 1024);
+        var page = await Page(history, "camera/C-01", limit: 10_000);
+        Assert.Equal(Enumerable.Range(3001 - history.Count, history.Count).Reverse().Select(s => (ulong)s), page.Select(r => r.Seq!.Value));
+        Assert.All(page, r => Assert.Equal(r.Seq, r.Body.GetProperty("seq").GetUInt64()));
+    }
+
+    [Fact]
     public async Task An_entry_larger_than_the_whole_ring_is_not_kept_and_costs_the_others_nothing()
     {
         var history = History(bytes: 2048);
