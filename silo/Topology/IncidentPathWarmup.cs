@@ -19,20 +19,11 @@ public static class IncidentPathWarmup
         var at = DateTimeOffset.UnixEpoch;
         var playbook = Playbooks.Defaults[IncidentTypes.Fire];
         var trigger = new IncidentTrigger("warm-up", IncidentTypes.Fire, "B0", "household/H0", "warm-up", "warm-up");
-        var state = new IncidentState
+        var task = new IncidentTask("t1", "fire", ["fire-party"], "warm-up", TaskStatuses.Pending, at, at, TimeSpan.FromMinutes(1), [], null, null, null, null, "H0", 0);
+        var state = IncidentState.Opened("warm-up", trigger, playbook, at, [task], [new(at, "warm-up", "warm-up")]) with
         {
-            Id = "warm-up",
-            Exists = true,
-            Community = trigger.Community,
-            Type = trigger.Type,
-            Building = trigger.Building,
-            OpenedAt = at,
-            Playbook = playbook,
-            Triggers = [trigger],
-            Tasks = [new("t1", "fire", ["fire-party"], "warm-up", TaskStatuses.Pending, at, at, TimeSpan.FromMinutes(1), [], null, null, null, null, "H0", 0)],
             Households = ImmutableDictionary<string, HouseholdAccount>.Empty.Add("H0", new("H0", 1, HouseholdStatuses.Unaccounted, null, null, true)),
             Actions = [new("gate/G0", "set_mode", "c-0", ActionStatuses.Pending, at, null, "respond")],
-            Timeline = [new(at, "warm-up", "warm-up")],
         };
         serializer.Deserialize<IncidentState>(serializer.SerializeToArray(state));
         var view = IncidentView.Of(state);

@@ -58,23 +58,7 @@ public sealed class IncidentGrain(
             tasks.Add(task);
             timeline.Add(new(now, Me, $"task {task.Id} for {Who(task)}: {task.Title} (acknowledge within {step.AckWithin.TotalSeconds:0} s)"));
         }
-        store.State = new IncidentState
-        {
-            Exists = true,
-            Id = this.GetPrimaryKeyString(),
-            Key = trigger.Key,
-            Community = trigger.Community,
-            Type = trigger.Type,
-            Building = trigger.Building,
-            Twin = trigger.Twin,
-            Description = trigger.Description,
-            Drill = trigger.Drill,
-            OpenedAt = now,
-            Playbook = playbook,
-            Triggers = [trigger],
-            Tasks = tasks.ToImmutable(),
-            Timeline = timeline.ToImmutable(),
-        };
+        store.State = IncidentState.Opened(this.GetPrimaryKeyString(), trigger, playbook, now, tasks.ToImmutable(), timeline.ToImmutable());
         await Commit();
         StartDeadlineTimer();
         Log.IncidentOpened(logger, Me, trigger.Type, trigger.Place, trigger.Description);

@@ -116,6 +116,26 @@ public sealed record IncidentState
     [Id(21)] public bool Drill { get; init; }
 
     public bool IsActive => Exists && Status == "active";
+
+    /// <summary>An incident as it opens: what triggered it, its playbook, its first tasks and timeline.</summary>
+    public static IncidentState Opened(string id, IncidentTrigger trigger, Playbook playbook, DateTimeOffset at, ImmutableList<IncidentTask> tasks,
+        ImmutableList<TimelineEntry> timeline) => new()
+    {
+        Exists = true,
+        Id = id,
+        Key = trigger.Key,
+        Community = trigger.Community,
+        Type = trigger.Type,
+        Building = trigger.Building,
+        Twin = trigger.Twin,
+        Description = trigger.Description,
+        Drill = trigger.Drill,
+        OpenedAt = at,
+        Playbook = playbook,
+        Triggers = [trigger],
+        Tasks = tasks,
+        Timeline = timeline,
+    };
 }
 
 [GenerateSerializer, Immutable, Alias("twin.incident-counts")]
