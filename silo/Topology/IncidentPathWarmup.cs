@@ -29,7 +29,6 @@ public static class IncidentPathWarmup
         var view = IncidentView.Of(state);
         serializer.Deserialize<IncidentView>(serializer.SerializeToArray(view));
         JsonSerializer.SerializeToUtf8Bytes(view.WithoutPersonalData(), TwinJson.Options);
-        JsonSerializer.SerializeToUtf8Bytes(view.Summary(), TwinJson.Options);
         JsonSerializer.SerializeToUtf8Bytes(state.Timeline[0], TwinJson.Options);
         JsonSerializer.SerializeToUtf8Bytes(new CommandMessage("set_mode", Fields.Of(("mode", "evacuation")), "warm-up", "c-0"), TwinJson.Options);
     }

@@ -80,9 +80,10 @@ public sealed class IncidentDeskGrain(
         list.State = new IncidentListState { Items = Items.SetItem(incident.Id, incident.Summary()) };
         listTimer ??= this.RegisterGrainTimer(StoreList, new GrainTimerCreationOptions(ListStoredEvery, Timeout.InfiniteTimeSpan));
         var wasActive = known?.Status == "active";
-        if (incident.Status != "active" && State.Active.ContainsValue(incident.Id))
+        var places = incident.Status == "active" ? [] : State.Active.Where(kv => kv.Value == incident.Id).Select(kv => kv.Key).ToList();
+        if (places.Count > 0)
         {
-            store.State = State with { Active = State.Active.RemoveRange(State.Active.Where(kv => kv.Value == incident.Id).Select(kv => kv.Key).ToList()) };
+            store.State = State with { Active = State.Active.RemoveRange(places) };
             await store.WriteOrDeactivate(this);
         }
         if (incident.Building is { } building && wasActive != (incident.Status == "active"))
