@@ -3,15 +3,28 @@ using Twin.Twins;
 
 namespace Twin.WorkOrders;
 
-/// <summary>The community's work orders, newest first, as the work orders report them. Stored, so the board survives a restart.</summary>
-public sealed class WorkOrderBoardGrain([PersistentState("board", TwinStorage.Name)] IPersistentState<WorkOrderBoardState> state) : Grain, IWorkOrderBoardGrain
+/// <summary>
+/// The community's work orders, newest first, as the work orders report them. Stored, so the board survives a restart;
+/// reentrant, so work orders changing together are stored in one write (<see cref="GroupedWrites"/>).
+/// </summary>
+[Reentrant]
+public sealed class WorkOrderBoardGrain : Grain, IWorkOrderBoardGrain
 {
-    public async Task Changed(WorkOrderView workOrder)
+    readonly IPersistentState<WorkOrderBoardState> state;
+    readonly GroupedWrites writes;
+
+    public WorkOrderBoardGrain([PersistentState("board", TwinStorage.Name)] IPersistentState<WorkOrderBoardState> state)
+    {
+        this.state = state;
+        writes = new GroupedWrites(() => state.WriteOrDeactivate(this));
+    }
+
+    public Task Changed(WorkOrderView workOrder)
     {
         if (state.State.Items.TryGetValue(workOrder.Id, out var known) && known.UpdatedAt > workOrder.UpdatedAt)
-            return;
+            return Task.CompletedTask;
         state.State = state.State with { Items = state.State.Items.SetItem(workOrder.Id, workOrder) };
-        await state.WriteOrDeactivate(this);
+        return writes.Write();
     }
 
     public Task<ImmutableArray<WorkOrderView>> Query(string? status) =>

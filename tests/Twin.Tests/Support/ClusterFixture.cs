@@ -114,6 +114,8 @@ public sealed class CountingStorage : IGrainStorage
 
     public int Writes(TwinId twin) => writes.GetValueOrDefault(twin.ToString());
 
+    public int Writes(GrainId grain) => writes.GetValueOrDefault(grain.ToString());
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         reads.AddOrUpdate(grainId.ToString(), 1, (_, n) => n + 1);
