@@ -22,7 +22,6 @@ public sealed class StartupBanner(
     {
         var url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "?";
         var m = mqtt.Value;
-        var report = topology.Report;
         var lines = new List<string>
         {
             "",
@@ -33,7 +32,7 @@ public sealed class StartupBanner(
             $"  Metrics    {url}/metrics",
             $"  Dashboard  {url}{Http.OperatorPages.DashboardPath}/   (Orleans; admin only: any user name, the admin token as password)",
             m.IsEmbedded ? $"  MQTT       embedded broker on {m.BindAddress}:{m.Port}" : $"  MQTT       external broker {m.Host}:{m.Port}",
-            $"  Community  {report?.Community} ({report?.Added.Length + report?.Changed.Length + report?.Unchanged} twins) from {twin.Value.TopologyPath}",
+            $"  Community  {topology.Community} ({topology.Twins} twins) from {twin.Value.TopologyPath}",
             string.IsNullOrEmpty(twin.Value.Postgres)
                 ? "  Storage    state is in memory: it is lost when the silo stops (set Twin:Postgres for durable mode)"
                 : $"  Storage    PostgreSQL {Where(twin.Value.Postgres)}: twins, incidents, work orders, audit, reminders, cluster membership and history",

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Twin.Care;
 using Twin.Deadlines;
@@ -69,7 +70,7 @@ public static class TwinHost
             if (string.IsNullOrWhiteSpace(postgres))
             {
                 silo.UseLocalhostClustering(identity.Port, identity.GatewayPort);
-                silo.AddMemoryGrainStorage(TwinStorage.Name);
+                silo.Services.AddGrainStorage(TwinStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(services));
                 silo.UseInMemoryReminderService();
             }
             else

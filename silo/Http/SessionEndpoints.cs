@@ -16,7 +16,7 @@ public static class SessionEndpoints
         var party = http.RequireParty();
         return new SessionView(
             new SessionParty(party.Id, party.Role, party.Name, party.Buildings, party.Household),
-            topology.Report?.Community,
+            topology.Community,
             [.. AccessMatrix.Routes.Where(route => route.Roles.Contains(party.Role)).Select(route => route.Name)]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Twin.Topology;
@@ -24,7 +25,11 @@ public sealed class TopologyLoader(IOptions<TwinOptions> options, Provisioner pr
 
     public Task Loaded => loaded.Task;
 
-    public ProvisionReport? Report { get; private set; }
+    /// <summary>The community loaded at start (null until then).</summary>
+    public string? Community { get; private set; }
+
+    /// <summary>How many twins the file provisioned; the report's lists of ids are not kept (100k strings at 100k twins).</summary>
+    public int Twins { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +37,8 @@ public sealed class TopologyLoader(IOptions<TwinOptions> options, Provisioner pr
         TopologyDocument document;
         try
         {
-            document = TopologyDocument.Parse(await File.ReadAllTextAsync(path, cancellationToken));
+            await using var file = File.OpenRead(path);
+            document = await TopologyDocument.Parse(file, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -49,13 +55,26 @@ public sealed class TopologyLoader(IOptions<TwinOptions> options, Provisioner pr
             loaded.TrySetException(why);
             throw why;
         }
-        Report = report;
+        Community = report.Community;
+        Twins = report.Added.Length + report.Changed.Length + report.Unchanged;
         IncidentPathWarmup.Run(serializer);
-        Log.TopologyLoaded(logger, path, report.Community, report.Added.Length + report.Changed.Length + report.Unchanged);
+        ReturnLoadingMemory();
+        Log.TopologyLoaded(logger, path, report.Community, Twins);
         loaded.TrySetResult();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Loading a large community allocates far more than it keeps (the parsed file, the plan, the provisioning calls).
+    /// The GC would hold those emptied regions for reuse (650 MiB of 1.5 GiB resident at 100k twins); one aggressive
+    /// collection before the silo reports ready hands them back to the OS, while nothing is waiting on the silo yet.
+    /// </summary>
+    static void ReturnLoadingMemory()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
 }
 
 public sealed class TopologyException(string message) : Exception(message);

@@ -17,9 +17,9 @@ public readonly partial record struct TwinId([property: Id(0)] string Kind, [pro
     public static bool TryCreate(string? kind, string? id, out TwinId twin)
     {
         twin = default;
-        if (kind is null || !TwinKinds.IsKnown(kind) || !IsValidId(id))
+        if (kind is null || !TwinKinds.TryGetKnown(kind, out var known) || !IsValidId(id))
             return false;
-        twin = new TwinId(kind, id);
+        twin = new TwinId(known, id);
         return true;
     }
 

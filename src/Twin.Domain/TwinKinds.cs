@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Twin;
 
 /// <summary>The kinds of twin that exist. Physical kinds are registered with their rules in <see cref="Twins.KindRegistry"/>.</summary>
@@ -17,4 +19,7 @@ public static class TwinKinds
     static readonly HashSet<string> All = [Community, Incident, WorkOrder, .. Twins.KindRegistry.All.Select(k => k.Kind)];
 
     public static bool IsKnown(string kind) => All.Contains(kind);
+
+    /// <summary>The registered kind equal to <paramref name="kind"/>: the one shared string, not a copy per parsed address.</summary>
+    public static bool TryGetKnown(string kind, [NotNullWhen(true)] out string? known) => All.TryGetValue(kind, out known);
 }

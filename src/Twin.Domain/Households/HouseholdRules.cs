@@ -74,7 +74,7 @@ public sealed class HouseholdRules : KindRules
 }
 
 /// <summary>What a household remembers between reports: whether it was last occupied, to tell a change.</summary>
-[GenerateSerializer, Alias("twin.household-memory")]
+[GenerateSerializer, Immutable, Alias("twin.household-memory")]
 public sealed record HouseholdMemory([property: Id(0)] bool? Occupied) : KindMemory
 {
     public static readonly HouseholdMemory Empty = new((bool?)null);

@@ -25,7 +25,13 @@ public sealed record TopologyDocument
     };
 
     public static TopologyDocument Parse(string json) =>
-        JsonSerializer.Deserialize<TopologyDocument>(json, JsonOptions) ?? throw new JsonException("the topology document is empty (null)");
+        JsonSerializer.Deserialize<TopologyDocument>(json, JsonOptions) ?? throw Empty();
+
+    /// <summary>Reads the document from a stream, so a 100k-twin file (55 MB) never becomes one string of twice its size.</summary>
+    public static async Task<TopologyDocument> Parse(Stream json, CancellationToken cancellationToken) =>
+        await JsonSerializer.DeserializeAsync<TopologyDocument>(json, JsonOptions, cancellationToken) ?? throw Empty();
+
+    static JsonException Empty() => new("the topology document is empty (null)");
 }
 
 public sealed record CommunitySpec(string Id, string? Name);

@@ -53,6 +53,9 @@ public sealed record TopologyPlan(
             var coverList = covers.ToImmutableArray();
             foreach (var covered in coverList.Where(c => !BuildingExists(c)))
                 problems.Add($"{where}: covers building '{covered}', which is not in \"buildings\"");
+            // Every twin of a building holds the building's own id string rather than its copy from the file.
+            if (building is not null && buildingIds.TryGetValue(building, out var shared))
+                building = shared;
             twins.Add(new TwinProvision(new TwinId(kind, id), community, building, coverList, profile, members ?? []));
         }
 

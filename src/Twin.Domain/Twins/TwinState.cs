@@ -2,8 +2,11 @@ using System.Collections.Immutable;
 
 namespace Twin.Twins;
 
-/// <summary>What every physical twin holds, whatever its kind.</summary>
-[GenerateSerializer, Alias("twin.state")]
+/// <summary>
+/// What every physical twin holds, whatever its kind. Immutable all the way down (a change is a new record made with
+/// <c>with</c>), which lets Orleans and the embedded storage share it instead of copying it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("twin.state")]
 public sealed record TwinState
 {
     [Id(0)] public string Kind { get; init; } = "";
