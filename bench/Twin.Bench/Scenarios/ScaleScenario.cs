@@ -36,18 +36,20 @@ public static class ScaleScenario
         report.Add("scale", $"{size}: start until ready, every twin provisioned and active",
             $"{silo.StartedIn.TotalSeconds:0.0} s ({topology.Twins / silo.StartedIn.TotalSeconds:N0} twins/s; {active:N0} twins active)");
 
+        // The generated "100k" community holds 99,952 twins (whole households), so the 100k targets apply from 90k up.
+        var hundredK = topology.Twins >= 90_000;
         var memory = await silo.MemoryAfterFullCollection();
         var added = topology.Twins - baseline.Twins;
         var rssPerTwin = (memory.ResidentBytes - baseline.Memory.ResidentBytes) / (double)added;
         var heapPerTwin = (memory.ManagedBytes - baseline.Memory.ManagedBytes) / (double)added;
         report.Add("scale", $"{size}: RSS / managed heap after a full GC", $"{Format.Bytes(memory.ResidentBytes)} / {Format.Bytes(memory.ManagedBytes)}",
-            topology.Twins >= 100_000 ? "RSS < 1 GiB at 100k" : "", topology.Twins >= 100_000 ? memory.ResidentBytes < 1L << 30 : null);
+            hundredK ? "RSS < 1 GiB at 100k" : "", hundredK ? memory.ResidentBytes < 1L << 30 : null);
         report.Add("scale", $"{size}: memory per active twin, RSS / managed heap", $"{Format.Bytes(rssPerTwin)} / {Format.Bytes(heapPerTwin)}",
             "≤ 4 KB (RSS)", rssPerTwin <= 4096);
 
         var traffic = Traffic.From(topology.Path);
         await FaultSomeLamps(silo, traffic);
-        var queries = topology.Twins >= 100_000 ? 200 : 100;
+        var queries = hundredK ? 200 : 100;
         var twins = await Latency(silo.Api, "/api/twins?kind=lamp&status=fault", queries);
         report.Add("scale", $"{size}: GET /api/twins?kind=lamp&status=fault ({twins.Items} lamps), p50 / p99 / max of {queries}",
             $"{Format.Ms(twins.Latency.P50)} / {Format.Ms(twins.Latency.P99)} / {Format.Ms(twins.Latency.Max)}", "p99 < 50 ms", twins.Latency.P99 < 50);
