@@ -16,6 +16,13 @@ public sealed class InProcessGrainStorageTests
 
     static GrainState<T> Empty<T>() where T : new() => new(new T());
 
+    async Task<GrainState<T>> Read<T>(string stateName) where T : new()
+    {
+        var read = Empty<T>();
+        await storage.ReadStateAsync(stateName, Lamp, read);
+        return read;
+    }
+
     [Fact]
     public async Task A_grain_never_written_reads_a_fresh_state_that_does_not_exist_yet()
     {
@@ -36,8 +43,7 @@ public sealed class InProcessGrainStorageTests
         Assert.True(first.RecordExists);
         Assert.NotNull(first.ETag);
 
-        var read = Empty<TwinState>();
-        await storage.ReadStateAsync("twin", Lamp, read);
+        var read = await Read<TwinState>("twin");
         Assert.True(read.RecordExists);
         Assert.Equal(first.ETag, read.ETag);
         Assert.Equal(3, read.State!.Version);
@@ -48,11 +54,9 @@ public sealed class InProcessGrainStorageTests
         var refused = await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("twin", Lamp, first));
         Assert.Equal(read.ETag, refused.StoredEtag);
 
-        var again = Empty<TwinState>();
-        await storage.ReadStateAsync("twin", Lamp, again);
+        var again = await Read<TwinState>("twin");
         Assert.Equal(4, again.State!.Version);
-        var other = Empty<TwinState>();
-        await storage.ReadStateAsync("history", Lamp, other);
+        var other = await Read<TwinState>("history");
         Assert.False(other.RecordExists);
     }
 
@@ -66,8 +70,7 @@ public sealed class InProcessGrainStorageTests
         await storage.ClearStateAsync("twin", Lamp, one);
         Assert.False(one.RecordExists);
         Assert.Null(one.ETag);
-        var read = Empty<TwinState>();
-        await storage.ReadStateAsync("twin", Lamp, read);
+        var read = await Read<TwinState>("twin");
         Assert.False(read.RecordExists);
     }
 
@@ -79,12 +82,10 @@ public sealed class InProcessGrainStorageTests
         await storage.WriteStateAsync("notes", Lamp, notes);
         notes.State!.Lines.Add("not yet stored");
 
-        var read = Empty<Notebook>();
-        await storage.ReadStateAsync("notes", Lamp, read);
+        var read = await Read<Notebook>("notes");
         Assert.Equal(["lamp L-01 flickers"], read.State!.Lines);
         read.State!.Lines.Clear();
-        var again = Empty<Notebook>();
-        await storage.ReadStateAsync("notes", Lamp, again);
+        var again = await Read<Notebook>("notes");
         Assert.Single(again.State!.Lines);
     }
 
@@ -94,8 +95,7 @@ public sealed class InProcessGrainStorageTests
         var twin = Empty<TwinState>();
         twin.State = new TwinState { Kind = "lamp", Id = "L-01" };
         await storage.WriteStateAsync("twin", Lamp, twin);
-        var read = Empty<TwinState>();
-        await storage.ReadStateAsync("twin", Lamp, read);
+        var read = await Read<TwinState>("twin");
         Assert.Same(twin.State, read.State);
     }
 }
