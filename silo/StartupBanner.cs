@@ -30,7 +30,9 @@ public sealed class StartupBanner(
             $"  API        {url}/api   (e.g. {url}/api/twins/lamp/L-01)",
             $"  API docs   {url}{Http.ApiDocuments.ReferencePath}/   (OpenAPI: {url}/openapi/v1.json)",
             $"  Metrics    {url}/metrics",
-            $"  Dashboard  {url}{Http.OperatorPages.DashboardPath}/   (Orleans; admin only: any user name, the admin token as password)",
+            twin.Value.Dashboard
+                ? $"  Dashboard  {url}{Http.OperatorPages.DashboardPath}/   (Orleans; admin only: any user name, the admin token as password)"
+                : "  Dashboard  off (Twin:Dashboard=false)",
             m.IsEmbedded ? $"  MQTT       embedded broker on {m.BindAddress}:{m.Port}" : $"  MQTT       external broker {m.Host}:{m.Port}",
             $"  Community  {topology.Community} ({topology.Twins} twins) from {twin.Value.TopologyPath}",
             string.IsNullOrEmpty(twin.Value.Postgres)

@@ -43,6 +43,7 @@ public static class TwinHost
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section);
         var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
+        var dashboard = configuration.GetValue($"{TwinOptions.Section}:{nameof(TwinOptions.Dashboard)}", true);
         services.AddOptions<DeviceTwinOptions>()
             .Configure(o => o.CoalesceTelemetryFor = DeviceTwinOptions.DefaultFor(durableStore: !string.IsNullOrWhiteSpace(postgres)))
             .BindConfiguration(DeviceTwinOptions.Section)
@@ -79,7 +80,8 @@ public static class TwinHost
             var incidentPeriod = configuration.GetValue($"{IncidentOptions.Section}:{nameof(IncidentOptions.ReminderPeriod)}", new IncidentOptions().ReminderPeriod);
             var deadlinePeriod = configuration.GetValue($"{DeadlineOptions.Section}:{nameof(DeadlineOptions.ReminderPeriod)}", new DeadlineOptions().ReminderPeriod);
             silo.UseTwinDefaults(incidentPeriod < deadlinePeriod ? incidentPeriod : deadlinePeriod);
-            silo.AddDashboard();
+            if (dashboard)
+                silo.AddDashboard();
         });
 
         services.AddSingleton<TwinMetrics>();
@@ -141,7 +143,8 @@ public static class TwinHost
 
         app.MapHealth();
         app.MapApiDocuments();
-        app.MapOperatorPages();
+        if (dashboard)
+            app.MapOperatorPages();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapSession();
         app.MapKinds();
