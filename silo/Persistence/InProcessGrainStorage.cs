@@ -29,11 +29,7 @@ public sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvider 
             grainState.RecordExists = true;
         }
         else
-        {
-            grainState.State = activators.GetActivator<T>().Create();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-        }
+            Reset(grainState);
         return Task.CompletedTask;
     }
 
@@ -60,10 +56,16 @@ public sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvider 
         }
         else if (expected is not null)
             return Task.FromException(Mismatch(stateName, grainId, expected));
+        Reset(grainState);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What a grain holds when nothing is stored for it: a fresh state, no etag.</summary>
+    void Reset<T>(IGrainState<T> grainState)
+    {
         grainState.State = activators.GetActivator<T>().Create();
         grainState.ETag = null;
         grainState.RecordExists = false;
-        return Task.CompletedTask;
     }
 
     /// <summary>Stores <paramref name="written"/> only if what is stored still carries <paramref name="expected"/> (none: nothing stored).</summary>

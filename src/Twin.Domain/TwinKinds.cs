@@ -18,8 +18,6 @@ public static class TwinKinds
     // The physical kinds are the registered ones: a new kind is known once it is in the registry.
     static readonly HashSet<string> All = [Community, Incident, WorkOrder, .. Twins.KindRegistry.All.Select(k => k.Kind)];
 
-    public static bool IsKnown(string kind) => All.Contains(kind);
-
     /// <summary>The registered kind equal to <paramref name="kind"/>: the one shared string, not a copy per parsed address.</summary>
     public static bool TryGetKnown(string kind, [NotNullWhen(true)] out string? known) => All.TryGetValue(kind, out known);
 }

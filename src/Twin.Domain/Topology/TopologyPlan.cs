@@ -48,14 +48,14 @@ public sealed record TopologyPlan(
             }
             if (!seen.Add($"{kind}/{id}"))
                 problems.Add($"{where}: {kind} '{id}' appears twice");
-            if (building is not null && !BuildingExists(building))
+            // Every twin of a building holds the building's own id string rather than its copy from the file.
+            if (building is not null && buildingIds.TryGetValue(building, out var shared))
+                building = shared;
+            else if (building is not null && !BuildingExists(building))
                 problems.Add($"{where}: building '{building}' is not in \"buildings\"");
             var coverList = covers.ToImmutableArray();
             foreach (var covered in coverList.Where(c => !BuildingExists(c)))
                 problems.Add($"{where}: covers building '{covered}', which is not in \"buildings\"");
-            // Every twin of a building holds the building's own id string rather than its copy from the file.
-            if (building is not null && buildingIds.TryGetValue(building, out var shared))
-                building = shared;
             twins.Add(new TwinProvision(new TwinId(kind, id), community, building, coverList, profile, members ?? []));
         }
 
