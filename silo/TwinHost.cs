@@ -178,9 +178,10 @@ public static class TwinHost
         services.AddHostedService(sp => sp.GetRequiredService<PostgresHistory>());
     }
 
-    static void UsePostgres(ISiloBuilder silo, string postgres, SiloIdentity identity)
+    static void UsePostgres(ISiloBuilder silo, string connectionString, SiloIdentity identity)
     {
         const string invariant = "Npgsql";
+        var postgres = OrleansConnections.For(connectionString);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = identity.ClusterId;
