@@ -25,6 +25,7 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
     IGrainTimer? commandTimer;
     IGrainTimer? tickTimer;
     IGrainTimer? flushTimer;
+    bool heldBefore;
     DateTimeOffset listeningSince;
     TwinSummary? lastReported;
     TwinState? lastCommitted;
@@ -442,13 +443,18 @@ public abstract class DeviceTwinGrain : Grain, ITwinGrain
 
     /// <summary>
     /// Leaves the state unstored for now; one timer, armed only while something is held, stores it within the window
-    /// (without a window, deactivation stores it).
+    /// (without a window, deactivation stores it). An activation's first such store comes after a random half to whole
+    /// window: twins whose devices all started talking at once (a silo starting, a community's devices powered
+    /// together) would otherwise all write in the same second, once a window. Later stores keep the phase that gives.
     /// </summary>
     void HoldBack()
     {
         holdsUnstored = true;
-        if (services.Twins.FlushEvery is { } window)
-            flushTimer ??= this.RegisterGrainTimer(_ => Flush(), new GrainTimerCreationOptions(window, window));
+        if (services.Twins.FlushEvery is not { } window || flushTimer is not null)
+            return;
+        var due = heldBefore ? window : window * (0.5 + Random.Shared.NextDouble() / 2);
+        heldBefore = true;
+        flushTimer = this.RegisterGrainTimer(_ => Flush(), new GrainTimerCreationOptions(due, window));
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly MemoryHistory History = new(Options.Create(new HistoryOptions()), Options.Create(new SiloIdentity()));
     public static readonly CountingStorage Storage = new();
 
+    /// <summary>How long twins hold plain telemetry here: shorter than the durable default, so a test waits less fake time.</summary>
+    public static readonly TimeSpan TelemetryWindow = TimeSpan.FromSeconds(5);
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -84,6 +87,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddSingleton<TwinMetrics>();
                 services.AddSingleton<ParticipationMetrics>();
                 services.AddSingleton<TwinServices>();
+                services.Configure<DeviceTwinOptions>(o => o.CoalesceTelemetryFor = TelemetryWindow);
                 services.Configure<CommandOptions>(o =>
                 {
                     o.Deadline = TimeSpan.FromSeconds(30);
