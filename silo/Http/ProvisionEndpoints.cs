@@ -20,8 +20,7 @@ public static class ProvisionEndpoints
         TopologyDocument document;
         try
         {
-            document = await JsonSerializer.DeserializeAsync<TopologyDocument>(request.Body, TopologyDocument.JsonOptions, cancellationToken)
-                ?? throw new JsonException("the body is null");
+            document = await TopologyDocument.Parse(request.Body, cancellationToken);
         }
         catch (JsonException e)
         {

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Twin.Tests.Support;
 
 namespace Twin.Tests.Integration;
@@ -8,8 +6,6 @@ namespace Twin.Tests.Integration;
 [Collection(SiloCollection.Name)]
 public sealed class DashboardTests(SiloFixture silo)
 {
-    static AuthenticationHeaderValue Basic(string token) => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{token}")));
-
     [Fact]
     public async Task A_browser_without_credentials_is_asked_for_the_admin_token()
     {
@@ -24,14 +20,14 @@ public sealed class DashboardTests(SiloFixture silo)
     public async Task The_admin_sees_the_orleans_dashboard_and_its_live_counters_and_nobody_else_does()
     {
         using var admin = silo.Client(token: null);
-        admin.DefaultRequestHeaders.Authorization = Basic(SiloFixture.AdminToken);
+        admin.DefaultRequestHeaders.Authorization = SiloFixture.DashboardLogin(SiloFixture.AdminToken);
         Assert.Contains("Orleans Dashboard", await admin.GetStringAsync("/dashboard/"));
         var counters = await admin.GetAsync("/dashboard/DashboardCounters");
         Assert.Equal(HttpStatusCode.OK, counters.StatusCode);
         Assert.Contains("totalActivationCount", await counters.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         using var property = silo.Client(token: null);
-        property.DefaultRequestHeaders.Authorization = Basic("demo-property");
+        property.DefaultRequestHeaders.Authorization = SiloFixture.DashboardLogin("demo-property");
         Assert.Equal(HttpStatusCode.Forbidden, (await property.GetAsync("/dashboard/DashboardCounters")).StatusCode);
     }
 }

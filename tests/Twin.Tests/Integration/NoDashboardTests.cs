@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Twin.Tests.Support;
 
 namespace Twin.Tests.Integration;
@@ -17,7 +15,7 @@ public sealed class NoDashboardTests(NoDashboardFixture silo) : IClassFixture<No
     public async Task Without_the_dashboard_its_pages_are_not_there_and_the_rest_of_the_silo_is()
     {
         using var admin = silo.Client(token: null);
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{SiloFixture.AdminToken}")));
+        admin.DefaultRequestHeaders.Authorization = SiloFixture.DashboardLogin(SiloFixture.AdminToken);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/dashboard/DashboardCounters")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/health/ready")).StatusCode);

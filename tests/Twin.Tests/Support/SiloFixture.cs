@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using System.Net.Http.Headers;
@@ -14,6 +15,9 @@ namespace Twin.Tests.Support;
 public class SiloFixture : IAsyncLifetime
 {
     public const string AdminToken = "test-admin-token";
+
+    /// <summary>How a browser signs in to the Orleans dashboard: any user name, the token as password.</summary>
+    public static AuthenticationHeaderValue DashboardLogin(string token) => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{token}")));
     WebApplication? app;
 
     public int HttpPort { get; } = FreePort.Next();
