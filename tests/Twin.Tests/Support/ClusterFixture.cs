@@ -106,6 +106,7 @@ public sealed class CountingStorage : IGrainStorage
 
     readonly ConcurrentDictionary<string, int> reads = new();
     readonly ConcurrentDictionary<string, int> writes = new();
+    readonly ConcurrentDictionary<string, Task> held = new();
     IGrainStorage inner = null!;
 
     public CountingStorage Over(IGrainStorage storage)
@@ -120,6 +121,21 @@ public sealed class CountingStorage : IGrainStorage
 
     public int Writes(GrainId grain) => writes.GetValueOrDefault(grain.ToString());
 
+    /// <summary>
+    /// Holds the grain's writes (each is counted, then waits) until the returned action releases them, so a test can
+    /// gather changes behind a write under way however quickly the store would have answered.
+    /// </summary>
+    public Action HoldWrites(GrainId grain)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        held[grain.ToString()] = gate.Task;
+        return () =>
+        {
+            held.TryRemove(grain.ToString(), out _);
+            gate.SetResult();
+        };
+    }
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         reads.AddOrUpdate(grainId.ToString(), 1, (_, n) => n + 1);
@@ -129,7 +145,15 @@ public sealed class CountingStorage : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         writes.AddOrUpdate(grainId.ToString(), 1, (_, n) => n + 1);
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        return held.TryGetValue(grainId.ToString(), out var gate)
+            ? WriteAfter(gate, stateName, grainId, grainState)
+            : inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    async Task WriteAfter<T>(Task gate, string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await gate;
+        await inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
