@@ -79,4 +79,10 @@ static partial class Log
 
     [LoggerMessage(2039, LogLevel.Warning, "PostgreSQL refused a history row of {Subject} ({Error}); it is kept with its body in base64")]
     public static partial void HistoryRowRefused(ILogger logger, string subject, string error);
+
+    [LoggerMessage(2040, LogLevel.Information, "Ended the MQTT session of {ClientId}, away since {DisconnectedAt:u}: its expiry had passed; {Pending} messages queued for it are dropped")]
+    public static partial void BrokerSessionExpired(ILogger logger, string clientId, DateTime disconnectedAt, long pending);
+
+    [LoggerMessage(2041, LogLevel.Warning, "Checking the embedded broker's sessions failed: {Error}; trying again at the next check")]
+    public static partial void BrokerSessionCheckFailed(ILogger logger, string error);
 }

@@ -40,7 +40,10 @@ public static class TwinHost
         var configuration = builder.Configuration;
 
         services.AddOptions<TwinOptions>().BindConfiguration(TwinOptions.Section);
-        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MaxSessionExpiry > TimeSpan.Zero && o.SessionCheckEvery > TimeSpan.Zero,
+                $"{MqttOptions.Section}:{nameof(MqttOptions.MaxSessionExpiry)} and {nameof(MqttOptions.SessionCheckEvery)} must be longer than 0.")
+            .ValidateOnStart();
         services.AddOptions<CommandOptions>().BindConfiguration(CommandOptions.Section);
         var postgres = configuration[$"{TwinOptions.Section}:Postgres"];
         var dashboard = configuration.GetValue($"{TwinOptions.Section}:{nameof(TwinOptions.Dashboard)}", true);
@@ -105,6 +108,7 @@ public static class TwinHost
         // Start order matters: the broker, then the topology (twins exist), then publishing, then ingestion.
         services.AddSingleton<EmbeddedBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        services.AddHostedService<BrokerSessions>();
         services.AddSingleton<TopologyLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<TopologyLoader>());
         services.AddSingleton<MqttOutbox>();
@@ -128,7 +132,7 @@ public static class TwinHost
         services.AddAuthorizationBuilder().AddAccessMatrix();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ResidentOwnHouseholdHandler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TwinMetrics.MeterName, ParticipationMetrics.MeterName, IngestMetrics.MeterName, StreamMetrics.MeterName, HistoryMetrics.MeterName)
+            .AddMeter(TwinMetrics.MeterName, ParticipationMetrics.MeterName, IngestMetrics.MeterName, BrokerSessions.MeterName, StreamMetrics.MeterName, HistoryMetrics.MeterName)
             // .NET's own: GC collections and pause time, heap sizes, thread pool queue, CPU, exceptions.
             .AddMeter("System.Runtime")
             .AddPrometheusExporter());

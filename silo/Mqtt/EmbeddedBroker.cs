@@ -126,6 +126,10 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredenti
             ? running.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = SiloClientId }, cancellationToken)
             : throw new InvalidOperationException("the embedded broker is not running");
 
+    /// <summary>The sessions the broker holds, of connected clients and of clients that went away.</summary>
+    public Task<IList<MqttSessionStatus>> Sessions() =>
+        server is { IsStarted: true } running ? running.GetSessionsAsync() : Task.FromResult<IList<MqttSessionStatus>>([]);
+
     /// <summary>The sender named on what the silo injects, as it shows in the broker's interceptors.</summary>
     public const string SiloClientId = "twin-silo";
 

@@ -56,6 +56,16 @@ public sealed class MqttOptions
     /// </summary>
     public bool EmbeddedLoopback { get; set; }
 
+    /// <summary>
+    /// The longest the embedded broker keeps the session of a client that went away: shorter when the client asked for
+    /// less (MQTT 5's session expiry), this long when it asked for more or for none at all (an MQTT 3.1.1 client without
+    /// a clean session never expires by itself). mosquitto's <c>persistent_client_expiration</c>.
+    /// </summary>
+    public TimeSpan MaxSessionExpiry { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the embedded broker looks for sessions that are over, and samples its gauges.</summary>
+    public TimeSpan SessionCheckEvery { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Host);
 
     /// <summary>Ingestion and the outbox use the embedded broker in process, with no client connection of their own.</summary>

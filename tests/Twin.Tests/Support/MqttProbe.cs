@@ -14,7 +14,8 @@ public sealed class MqttProbe : IAsyncDisposable
     readonly Channel<ReceivedMessage> received = Channel.CreateUnbounded<ReceivedMessage>();
     readonly List<ReceivedMessage> seen = [];
 
-    public static async Task<MqttProbe> Connect(int port, string? host = null, string? username = null, string? password = null)
+    /// <param name="sessionExpirySeconds">Keep the session this long after disconnecting (MQTT 5); none by default.</param>
+    public static async Task<MqttProbe> Connect(int port, string? host = null, string? username = null, string? password = null, uint sessionExpirySeconds = 0)
     {
         var probe = new MqttProbe();
         probe.client.ApplicationMessageReceivedAsync += e =>
@@ -25,7 +26,9 @@ public sealed class MqttProbe : IAsyncDisposable
         var options = new MqttClientOptionsBuilder()
             .WithBroker(host ?? "127.0.0.1", port)
             .WithClientId($"probe-{Guid.NewGuid():N}"[..20])
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500);
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(sessionExpirySeconds == 0)
+            .WithSessionExpiryInterval(sessionExpirySeconds);
         if (username is not null)
             options = options.WithCredentials(username, password ?? "");
         var result = await probe.client.ConnectAsync(options.Build());

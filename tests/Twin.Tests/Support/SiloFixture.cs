@@ -46,6 +46,7 @@ public class SiloFixture : IAsyncLifetime
             ["Twin:Commands:FirstResendAfter"] = "00:00:00.500",
             ["Twin:Commands:MaxResendInterval"] = "00:00:01",
             ["Twin:Commands:CheckEvery"] = "00:00:00.200",
+            ["Twin:Mqtt:SessionCheckEvery"] = "00:00:00.200",
             ["Twin:Incidents:CheckEvery"] = "00:00:00.200",
             ["Twin:Http:RequestsPerSecond"] = "200",
             ["Twin:Http:Burst"] = "400",
