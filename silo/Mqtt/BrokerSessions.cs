@@ -67,7 +67,9 @@ public sealed class BrokerSessions : BackgroundService
         long held = 0, live = 0, queued = 0;
         foreach (var session in await broker.Sessions())
         {
-            // Read again just before deleting: a client that came back in between has no disconnection time.
+            // The status reads the session as it is now, so a client that came back since the list was taken is kept.
+            // One that came back with a clean start has a new session under the same id, which this would end: it
+            // is disconnected and connects again.
             if (SessionExpiry.IsOver(session.DisconnectedTimestamp, session.ExpiryInterval, now, settings.MaxSessionExpiry))
             {
                 var waiting = session.PendingApplicationMessagesCount;

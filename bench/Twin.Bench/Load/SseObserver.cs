@@ -4,8 +4,8 @@ using System.Text;
 namespace Twin.Bench.Load;
 
 /// <summary>
-/// A client of the live stream (<c>GET /api/stream</c>, Server-Sent Events), as the console opens it. It can watch the
-/// twin events for latency, or just read everything and count, as one of many console users would.
+/// A client of the live stream (<c>GET /api/stream</c>, Server-Sent Events), as the console opens it, watching the twin
+/// events for latency. The many clients of the fan-out runs are <see cref="StreamCounter"/>s.
 /// </summary>
 public sealed class SseObserver : IAsyncDisposable
 {
@@ -20,27 +20,26 @@ public sealed class SseObserver : IAsyncDisposable
     Observation? current;
     long events;
 
-    SseObserver(Uri api, string token, Traffic traffic, bool parse, string? building)
+    SseObserver(Uri api, string token, Traffic traffic)
     {
         this.traffic = traffic;
         http = new HttpClient { BaseAddress = api, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        reading = Read(parse, building is null ? "/api/stream" : $"/api/stream?building={Uri.EscapeDataString(building)}");
+        reading = Read("/api/stream");
     }
 
     public long Events => Interlocked.Read(ref events);
 
-    /// <param name="building">Follow only this building's twins (<c>?building=</c>), as a building's own screen does; null: the whole stream.</param>
-    public static async Task<SseObserver> Open(Uri api, string token, Traffic traffic, bool parse = true, string? building = null)
+    public static async Task<SseObserver> Open(Uri api, string token, Traffic traffic)
     {
-        var observer = new SseObserver(api, token, traffic, parse, building);
+        var observer = new SseObserver(api, token, traffic);
         await observer.connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return observer;
     }
 
     public void Watch(Observation? observation) => Volatile.Write(ref current, observation);
 
-    async Task Read(bool parse, string path)
+    async Task Read(string path)
     {
         try
         {
@@ -50,18 +49,13 @@ public sealed class SseObserver : IAsyncDisposable
             response.EnsureSuccessStatusCode();
             connected.TrySetResult();
             await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
-            if (!parse)
-            {
-                await Count(body);
-                return;
-            }
             using var reader = new StreamReader(body, Encoding.UTF8);
             while (await reader.ReadLineAsync(stop.Token) is { } line)
             {
                 if (!line.StartsWith("data:", StringComparison.Ordinal))
                     continue;
                 Interlocked.Increment(ref events);
-                if (parse && Volatile.Read(ref current) is { } observation)
+                if (Volatile.Read(ref current) is { } observation)
                     OnTwinEvent(Encoding.UTF8.GetBytes(line), observation);
             }
         }
@@ -73,29 +67,6 @@ public sealed class SseObserver : IAsyncDisposable
             connected.TrySetException(e);
         }
     }
-
-    /// <summary>Counts events (their "data:" lines) without decoding them: the many-clients run measures the silo, not this reader.</summary>
-    async Task Count(Stream body)
-    {
-        var buffer = new byte[64 * 1024];
-        var matched = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer, stop.Token)) > 0)
-        {
-            for (var i = 0; i < read; i++)
-            {
-                // "\ndata:" marks an event; the first event of the stream starts the body, after the headers' flush.
-                matched = buffer[i] == DataMarker[matched] ? matched + 1 : buffer[i] == DataMarker[0] ? 1 : 0;
-                if (matched == DataMarker.Length)
-                {
-                    Interlocked.Increment(ref events);
-                    matched = 0;
-                }
-            }
-        }
-    }
-
-    static readonly byte[] DataMarker = Encoding.UTF8.GetBytes("\ndata:");
 
     void OnTwinEvent(ReadOnlySpan<byte> data, Observation observation)
     {

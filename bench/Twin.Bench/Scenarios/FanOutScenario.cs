@@ -34,7 +34,7 @@ public static class FanOutScenario
         {
             without.Add((await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window)).Rate);
             var streams = await Task.WhenAll(Enumerable.Range(0, clients)
-                .Select(c => SseObserver.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, traffic, parse: false, buildingOf(c))));
+                .Select(c => StreamCounter.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, buildingOf(c))));
             var eventsBefore = streams.Sum(s => s.Events);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             with.Add((await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window)).Rate);
