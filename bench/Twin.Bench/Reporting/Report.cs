@@ -70,7 +70,8 @@ public static class Format
         : bytes >= 1 << 20 ? (bytes / (1 << 20)).ToString("0", CultureInfo.InvariantCulture) + " MiB"
         : (bytes / 1024).ToString("0.0", CultureInfo.InvariantCulture) + " KiB";
 
-    public static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>Three decimals, so that a ratio just under a target does not print as the target.</summary>
+    public static string Ratio(double ratio) => ratio.ToString("0.000", CultureInfo.InvariantCulture);
 
     public static double Median(IEnumerable<double> values)
     {
