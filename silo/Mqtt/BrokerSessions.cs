@@ -21,7 +21,7 @@ public sealed class BrokerSessions : BackgroundService
     readonly MqttOptions settings;
     readonly TimeProvider clock;
     readonly ILogger<BrokerSessions> logger;
-    readonly Counter<long> ended;
+    readonly Counter<long>? expired;
     long sessions, connected, pending;
 
     public BrokerSessions(EmbeddedBroker broker, IOptions<MqttOptions> options, TimeProvider clock, IMeterFactory meters, ILogger<BrokerSessions> logger)
@@ -30,6 +30,8 @@ public sealed class BrokerSessions : BackgroundService
         settings = options.Value;
         this.clock = clock;
         this.logger = logger;
+        if (!settings.IsEmbedded)
+            return; // an external broker has gauges of its own; zeros here would only mislead
         var meter = meters.Create(MeterName);
         meter.CreateObservableGauge("twin.mqtt.broker.sessions", () => Volatile.Read(ref sessions), "{session}",
             "Sessions the embedded broker holds, of connected clients and of clients that went away (as of the last check)");
@@ -37,7 +39,7 @@ public sealed class BrokerSessions : BackgroundService
             "Clients connected to the embedded broker (as of the last check)");
         meter.CreateObservableGauge("twin.mqtt.broker.pending", () => Volatile.Read(ref pending), "{message}",
             "Messages queued in the embedded broker's sessions for their clients (as of the last check)");
-        ended = meter.CreateCounter<long>("twin.mqtt.broker.sessions.expired", "{session}",
+        expired = meter.CreateCounter<long>("twin.mqtt.broker.sessions.expired", "{session}",
             "Sessions of clients that went away, ended because their expiry had passed");
     }
 
@@ -52,7 +54,7 @@ public sealed class BrokerSessions : BackgroundService
             {
                 await Check();
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.BrokerSessionCheckFailed(logger, e.Message);
             }
@@ -64,27 +66,36 @@ public sealed class BrokerSessions : BackgroundService
         if (!broker.IsRunning)
             return;
         var now = clock.GetUtcNow().UtcDateTime;
-        long held = 0, live = 0, queued = 0;
+        // Taken first: a client that took its session over from a connection of its own that had not yet closed is
+        // connected, though the old connection's close stamped the session as disconnected.
+        var online = await broker.ConnectedClients();
+        long held = 0, queued = 0;
         foreach (var session in await broker.Sessions())
         {
-            // The status reads the session as it is now, so a client that came back since the list was taken is kept.
-            // One that came back with a clean start has a new session under the same id, which this would end: it
-            // is disconnected and connects again.
-            if (SessionExpiry.IsOver(session.DisconnectedTimestamp, session.ExpiryInterval, now, settings.MaxSessionExpiry))
+            // The status reads the session as it is now, so a client that came back since the lists were taken has no
+            // disconnection time and is kept. One that came back with a clean start, or after MQTTnet's own expiry, has
+            // a new session under the same id, which this would end: it is disconnected and connects again.
+            var away = session.DisconnectedTimestamp;
+            if (!online.Contains(session.Id) && SessionLifetime.IsOver(away, session.ExpiryInterval, now, settings.MaxSessionExpiry))
             {
                 var waiting = session.PendingApplicationMessagesCount;
-                await session.DeleteAsync();
-                ended.Add(1);
-                Log.BrokerSessionExpired(logger, session.Id, session.DisconnectedTimestamp ?? now, waiting);
-                continue;
+                try
+                {
+                    await session.DeleteAsync();
+                    expired?.Add(1);
+                    Log.BrokerSessionExpired(logger, session.Id, away ?? now, waiting);
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    Log.BrokerSessionCheckFailed(logger, $"ending the session of {session.Id}: {e.Message}");
+                }
             }
             held++;
-            if (session.DisconnectedTimestamp is null)
-                live++;
             queued += session.PendingApplicationMessagesCount;
         }
         Volatile.Write(ref sessions, held);
-        Volatile.Write(ref connected, live);
+        Volatile.Write(ref connected, online.Count);
         Volatile.Write(ref pending, queued);
     }
 }

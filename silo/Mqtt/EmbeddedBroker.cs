@@ -130,6 +130,10 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, DeviceCredenti
     public Task<IList<MqttSessionStatus>> Sessions() =>
         server is { IsStarted: true } running ? running.GetSessionsAsync() : Task.FromResult<IList<MqttSessionStatus>>([]);
 
+    /// <summary>The ids of the clients connected now.</summary>
+    public async Task<HashSet<string>> ConnectedClients() =>
+        server is { IsStarted: true } running ? [.. (await running.GetClientsAsync()).Select(c => c.Id)] : [];
+
     /// <summary>The sender named on what the silo injects, as it shows in the broker's interceptors.</summary>
     public const string SiloClientId = "twin-silo";
 

@@ -58,7 +58,7 @@ public sealed class MqttOptions
 
     /// <summary>
     /// The longest the embedded broker keeps the session of a client that went away: shorter when the client asked for
-    /// less (MQTT 5's session expiry), this long when it asked for more or for none at all (an MQTT 3.1.1 client without
+    /// less when it connected (MQTT 5's session expiry), this long when it asked for more or for none at all (an MQTT 3.1.1 client without
     /// a clean session never expires by itself). mosquitto's <c>persistent_client_expiration</c>.
     /// </summary>
     public TimeSpan MaxSessionExpiry { get; set; } = TimeSpan.FromDays(1);

@@ -20,6 +20,13 @@ public sealed record RunResult(double Rate, long Sent, long Seen, long Missing, 
 
     /// <summary>What the observer saw, message by message (for the timeline of a traced run).</summary>
     public Observation? Observed { get; init; }
+
+    /// <summary>The median CPU per message of the runs that measured it, as "12 µs"; "not measured" when none did.</summary>
+    public static string MedianCpu(IEnumerable<RunResult> runs)
+    {
+        var measured = runs.Where(r => r.CpuMicrosecondsPerMessage is not null).Select(r => r.CpuMicrosecondsPerMessage!.Value).ToList();
+        return measured.Count == 0 ? "not measured" : $"{Reporting.Format.Median(measured):0} µs";
+    }
 }
 
 /// <summary>The two kinds of run every scenario is made of.</summary>

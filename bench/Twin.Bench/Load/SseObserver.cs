@@ -18,7 +18,6 @@ public sealed class SseObserver : IAsyncDisposable
     readonly Task reading;
     readonly TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     Observation? current;
-    long events;
 
     SseObserver(Uri api, string token, Traffic traffic)
     {
@@ -27,8 +26,6 @@ public sealed class SseObserver : IAsyncDisposable
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         reading = Read("/api/stream");
     }
-
-    public long Events => Interlocked.Read(ref events);
 
     public static async Task<SseObserver> Open(Uri api, string token, Traffic traffic)
     {
@@ -54,7 +51,6 @@ public sealed class SseObserver : IAsyncDisposable
             {
                 if (!line.StartsWith("data:", StringComparison.Ordinal))
                     continue;
-                Interlocked.Increment(ref events);
                 if (Volatile.Read(ref current) is { } observation)
                     OnTwinEvent(Encoding.UTF8.GetBytes(line), observation);
             }

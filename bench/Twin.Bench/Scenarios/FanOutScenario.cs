@@ -35,12 +35,18 @@ public static class FanOutScenario
             without.Add(await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, silo.Process));
             var streams = await Task.WhenAll(Enumerable.Range(0, clients)
                 .Select(c => StreamCounter.Open(silo.Api.BaseAddress!, SiloProcess.AdminToken, buildingOf(c))));
-            var eventsBefore = streams.Sum(s => s.Events);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            with.Add(await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, silo.Process));
-            delivered.Add((streams.Sum(s => s.Events) - eventsBefore) / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-            foreach (var stream in streams)
-                await stream.DisposeAsync();
+            try
+            {
+                var eventsBefore = streams.Sum(s => s.Events);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                with.Add(await Runs.MaxRate(publisher, states.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, silo.Process));
+                delivered.Add((streams.Sum(s => s.Events) - eventsBefore) / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+            finally
+            {
+                foreach (var stream in streams)
+                    await stream.DisposeAsync();
+            }
         }
         var dropped = await silo.Metric("twin_stream_dropped_total") - droppedBefore;
         var slowdown = 1 - Format.Median(with.Select(r => r.Rate)) / Format.Median(without.Select(r => r.Rate));
@@ -51,10 +57,8 @@ public static class FanOutScenario
         // The clients share the silo's cores here; what the streams cost the silo itself is what carries over to a box
         // whose clients are elsewhere.
         report.Add("fan-out", $"silo CPU per message, without / with {clients} {who}",
-            $"{CpuPerMessage(without):0} µs / {CpuPerMessage(with):0} µs");
+            $"{RunResult.MedianCpu(without)} / {RunResult.MedianCpu(with)}");
         report.Add("fan-out", $"{who}: events delivered / dropped for slow clients",
             $"{Format.Median(delivered):N0} events/s / {dropped:N0} dropped");
     }
-
-    static double CpuPerMessage(List<RunResult> runs) => Format.Median(runs.Where(r => r.CpuMicrosecondsPerMessage is not null).Select(r => r.CpuMicrosecondsPerMessage!.Value));
 }

@@ -40,10 +40,8 @@ public static class RelayScenario
         report.Add("relay", $"{broker}: broker alone, QoS 1 to one subscriber", Format.Spread(rawRates, Format.Rate));
         report.Add("relay", $"{broker}: through Twin, applied and state out", Format.Spread(twinRates, Format.Rate));
         report.Add("relay", $"{broker}: Twin ÷ broker alone", Format.Spread(ratios, Format.Ratio), "≥ 0.5", Format.Median(ratios) >= 0.5);
-        var cpu = twinRuns.Where(r => r.CpuMicrosecondsPerMessage is not null).Select(r => r.CpuMicrosecondsPerMessage!.Value).ToList();
-        var rawCpu = rawRuns.Where(r => r.CpuMicrosecondsPerMessage is not null).Select(r => r.CpuMicrosecondsPerMessage!.Value).ToList();
         report.Add("relay", $"{broker}: CPU per message, bare broker / silo{(externalCpu.Count > 0 ? " + mosquitto" : "")}",
-            $"{Format.Median(rawCpu):0} µs / {Format.Median(cpu):0}{(externalCpu.Count > 0 ? $" + {Format.Median(externalCpu):0}" : "")} µs");
+            $"{RunResult.MedianCpu(rawRuns)} / {RunResult.MedianCpu(twinRuns)}{(externalCpu.Count > 0 ? $" + {Format.Median(externalCpu):0} µs" : "")}");
         var missing = rawRuns.Concat(twinRuns).Sum(r => r.Missing + r.PublishFailures);
         report.Add("relay", $"{broker}: messages published but never seen back (all runs)", $"{missing:N0} of {rawRuns.Concat(twinRuns).Sum(r => r.Sent):N0}",
             "0", missing == 0);

@@ -63,12 +63,18 @@ public sealed class GroupedWritesTests(ClusterFixture fixture)
         var at = DateTimeOffset.UtcNow;
 
         var release = ClusterFixture.Storage.HoldWrites(board.GetGrainId());
-        var changes = Task.WhenAll(Enumerable.Range(0, 200).Select(i => board.Changed(new NoticeView($"n-{i}", community, "B1", $"notice {i}", "water off", at, "property", null))));
-        await Eventually.True(async () => (await board.Items()).Length == 200, "all 200 changes to reach the board");
-        Assert.False(changes.IsCompleted, "no change returns before a write holding it has finished");
-        Assert.Equal(1, ClusterFixture.Storage.Writes(board.GetGrainId()));
-
-        release();
+        Task changes;
+        try
+        {
+            changes = Task.WhenAll(Enumerable.Range(0, 200).Select(i => board.Changed(new NoticeView($"n-{i}", community, "B1", $"notice {i}", "water off", at, "property", null))));
+            await Eventually.True(async () => (await board.Items()).Length == 200, "all 200 changes to reach the board");
+            Assert.False(changes.IsCompleted, "no change returns before a write holding it has finished");
+            Assert.Equal(1, ClusterFixture.Storage.Writes(board.GetGrainId()));
+        }
+        finally
+        {
+            release();
+        }
         await changes;
         Assert.Equal(2, ClusterFixture.Storage.Writes(board.GetGrainId()));
 

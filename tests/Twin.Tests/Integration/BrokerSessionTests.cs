@@ -12,15 +12,15 @@ public sealed class BrokerSessionTests(SiloFixture silo)
         var expiredBefore = await silo.Metric("twin_mqtt_broker_sessions_expired_total");
         var pendingBefore = await silo.Metric("twin_mqtt_broker_pending");
 
-        // A phone subscribes to the lamp's state with a 2 s session, then leaves without ending it.
-        await using (var phone = await MqttProbe.Connect(silo.MqttPort, silo.ExternalBrokerHost, sessionExpirySeconds: 2))
+        // A phone subscribes to the lamp's state with a 5 s session, then leaves without ending it.
+        await using (var phone = await MqttProbe.Connect(silo.MqttPort, silo.ExternalBrokerHost, sessionExpirySeconds: 5))
             await phone.Subscribe($"twin/lamp/{lamp}/state");
         await using (var device = await silo.Device())
             await device.Publish($"twin/lamp/{lamp}/telemetry", new { seq = 1, on = true });
 
         // The broker queues the state for the absent phone while its session lasts...
         await Eventually.True(async () => await silo.Metric("twin_mqtt_broker_pending") > pendingBefore, "the state to wait in the phone's session");
-        // ...and ends the session, with what it held, once the 2 s are over.
+        // ...and ends the session, with what it held, once the 5 s are over.
         await Eventually.True(async () => await silo.Metric("twin_mqtt_broker_sessions_expired_total") > expiredBefore, "the phone's session to expire");
         await Eventually.True(async () => await silo.Metric("twin_mqtt_broker_pending") <= pendingBefore, "the queued state to be gone with it");
     }

@@ -128,7 +128,8 @@ public sealed class CountingStorage : IGrainStorage
     public Action HoldWrites(GrainId grain)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        held[grain.ToString()] = gate.Task;
+        if (!held.TryAdd(grain.ToString(), gate.Task))
+            throw new InvalidOperationException($"the writes of {grain} are held already");
         return () =>
         {
             held.TryRemove(grain.ToString(), out _);

@@ -2,7 +2,7 @@ using Twin.Silo.Mqtt;
 
 namespace Twin.Tests.Mqtt;
 
-public sealed class SessionExpiryTests
+public sealed class SessionLifetimeTests
 {
     static readonly DateTime Now = new(2026, 11, 24, 8, 0, 0, DateTimeKind.Utc);
     static readonly TimeSpan Day = TimeSpan.FromDays(1);
@@ -10,14 +10,14 @@ public sealed class SessionExpiryTests
     [Fact]
     public void A_connected_client_keeps_its_session_however_long()
     {
-        Assert.False(SessionExpiry.IsOver(null, 1, Now, Day));
+        Assert.False(SessionLifetime.IsOver(null, 1, Now, Day));
     }
 
     [Fact]
     public void A_session_ends_once_the_expiry_its_client_asked_for_has_passed()
     {
-        Assert.False(SessionExpiry.IsOver(Now.AddSeconds(-59), 60, Now, Day));
-        Assert.True(SessionExpiry.IsOver(Now.AddSeconds(-60), 60, Now, Day));
+        Assert.False(SessionLifetime.IsOver(Now.AddSeconds(-59), 60, Now, Day));
+        Assert.True(SessionLifetime.IsOver(Now.AddSeconds(-60), 60, Now, Day));
     }
 
     [Fact]
@@ -26,8 +26,8 @@ public sealed class SessionExpiryTests
         // MQTT 3.1.1 without a clean session reads as 0; an MQTT 5 expiry of 0xFFFFFFFF means never.
         foreach (var never in new[] { 0u, uint.MaxValue })
         {
-            Assert.False(SessionExpiry.IsOver(Now - Day + TimeSpan.FromSeconds(1), never, Now, Day));
-            Assert.True(SessionExpiry.IsOver(Now - Day, never, Now, Day));
+            Assert.False(SessionLifetime.IsOver(Now - Day + TimeSpan.FromSeconds(1), never, Now, Day));
+            Assert.True(SessionLifetime.IsOver(Now - Day, never, Now, Day));
         }
     }
 
@@ -35,6 +35,6 @@ public sealed class SessionExpiryTests
     public void A_client_cannot_ask_for_longer_than_the_longest_expiry()
     {
         var week = (uint)TimeSpan.FromDays(7).TotalSeconds;
-        Assert.True(SessionExpiry.IsOver(Now - Day, week, Now, Day));
+        Assert.True(SessionLifetime.IsOver(Now - Day, week, Now, Day));
     }
 }

@@ -1,11 +1,11 @@
 namespace Twin.Silo.Mqtt;
 
 /// <summary>When the embedded broker may forget the session of a client that went away.</summary>
-public static class SessionExpiry
+public static class SessionLifetime
 {
     /// <summary>
     /// The session of a client disconnected since <paramref name="disconnectedAt"/> (null: connected) is over once the
-    /// client's own expiry has passed, or <paramref name="longest"/> if that is shorter or the client set none: an MQTT 5
+    /// expiry its client asked for when it connected has passed (MQTTnet keeps the CONNECT's, whatever a DISCONNECT says), or <paramref name="longest"/> if that is shorter or the client set none: an MQTT 5
     /// expiry of 0 that still has a session (its DISCONNECT asked to keep it) and an MQTT 3.1.1 client without a clean
     /// session both read as 0, and 0xFFFFFFFF means never.
     /// </summary>
