@@ -7,7 +7,7 @@ public sealed class IngestMetrics
 {
     public const string MeterName = "twin.ingest";
 
-    readonly Counter<long> received, accepted, duplicates, stale, deadLetters, retries, outboxDropped, published;
+    readonly Counter<long> received, accepted, duplicates, stale, deadLetters, retries, outboxDropped, outboxSuperseded, published;
     readonly Histogram<double> applyLatency, outboxWait;
     readonly UpDownCounter<long> inFlight, outboxDepth;
 
@@ -24,6 +24,8 @@ public sealed class IngestMetrics
         inFlight = meter.CreateUpDownCounter<long>("twin.ingest.inflight", "{message}", "Messages received and not yet acknowledged");
         outboxDepth = meter.CreateUpDownCounter<long>("twin.mqtt.outbox.depth", "{message}", "Messages waiting to be published (state, commands, dead letters)");
         outboxDropped = meter.CreateCounter<long>("twin.mqtt.outbox.dropped", "{message}", "Messages not published because the outbox was full");
+        outboxSuperseded = meter.CreateCounter<long>("twin.mqtt.outbox.superseded", "{message}",
+            "Retained messages (states) replaced in the outbox by a newer one of the same topic before they were published");
         published = meter.CreateCounter<long>("twin.mqtt.published", "{message}", "Messages published by the silo, by kind of topic");
         outboxWait = meter.CreateHistogram<double>("twin.mqtt.outbox.wait", "ms", "From a message entering the outbox to the broker having it, by kind of topic");
     }
@@ -45,5 +47,7 @@ public sealed class IngestMetrics
         published.Add(1, topic);
         outboxWait.Record(waitedMilliseconds, topic);
     }
+    /// <summary>A waiting retained message gave its place to a newer one of its topic: as many waiting as before.</summary>
+    public void Superseded(string what) => outboxSuperseded.Add(1, new KeyValuePair<string, object?>("twin.topic", what));
     public void Dropped(string what) => outboxDropped.Add(1, new KeyValuePair<string, object?>("twin.topic", what));
 }

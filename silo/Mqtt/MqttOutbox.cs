@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -15,7 +14,7 @@ namespace Twin.Silo.Mqtt;
 /// </summary>
 public sealed class MqttOutbox : BackgroundService
 {
-    readonly Channel<OutgoingMessage>[] lanes;
+    readonly OutboxLane[] lanes;
     readonly MqttConnection connection;
     readonly EmbeddedBroker? embedded;
     readonly IngestMetrics metrics;
@@ -29,9 +28,7 @@ public sealed class MqttOutbox : BackgroundService
         var settings = options.Value;
         embedded = settings.InProcess ? broker : null;
         var perLane = Math.Max(1, settings.OutboxCapacity / settings.OutboxLaneCount);
-        lanes = Enumerable.Range(0, settings.OutboxLaneCount)
-            .Select(_ => Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(perLane) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))
-            .ToArray();
+        lanes = Enumerable.Range(0, settings.OutboxLaneCount).Select(_ => new OutboxLane(perLane)).ToArray();
         var clientOptions = MqttClientSettings.Builder(settings, account, $"{MqttClientSettings.BaseClientId(settings, identity.Value)}-out")
             .WithCleanStart(true)
             .Build();
@@ -43,8 +40,13 @@ public sealed class MqttOutbox : BackgroundService
     public void Publish(string topic, byte[] payload, bool retain, string what)
     {
         var lane = lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(topic) % lanes.Length)];
-        if (lane.Writer.TryWrite(new OutgoingMessage(topic, payload, retain, what, Stopwatch.GetTimestamp())))
-            metrics.Enqueued();
+        if (lane.Offer(new OutgoingMessage(topic, payload, retain, what, Stopwatch.GetTimestamp()), out var superseded))
+        {
+            if (superseded is { } older)
+                metrics.Superseded(older.What);
+            else
+                metrics.Enqueued();
+        }
         else
         {
             metrics.Dropped(what);
@@ -55,16 +57,16 @@ public sealed class MqttOutbox : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var keeper = embedded is null ? connection.KeepConnected(stoppingToken) : Task.CompletedTask;
-        await Task.WhenAll(lanes.Select(lane => Drain(lane.Reader, stoppingToken)).Append(keeper));
+        await Task.WhenAll(lanes.Select(lane => Drain(lane, stoppingToken)).Append(keeper));
     }
 
-    async Task Drain(ChannelReader<OutgoingMessage> reader, CancellationToken stopping)
+    async Task Drain(OutboxLane lane, CancellationToken stopping)
     {
         try
         {
             if (embedded is null)
                 await connection.FirstConnected.WaitAsync(stopping);
-            await foreach (var message in reader.ReadAllAsync(stopping))
+            await foreach (var message in lane.ReadAllAsync(stopping))
             {
                 var mqttMessage = new MqttApplicationMessage
                 {
@@ -112,13 +114,12 @@ public sealed class MqttOutbox : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         foreach (var lane in lanes)
-            lane.Writer.TryComplete();
+            lane.Complete();
         await base.StopAsync(cancellationToken);
         if (embedded is null)
             await connection.Disconnect();
     }
 
-    readonly record struct OutgoingMessage(string Topic, byte[] Payload, bool Retain, string What, long Enqueued);
 }
 
 static class MqttClientSettings
