@@ -9,8 +9,9 @@ public readonly record struct OutgoingMessage(string Topic, byte[] Payload, bool
 /// <summary>
 /// One ordered lane of the outbox. A retained message is a topic's latest value, so while one waits its turn a newer one
 /// for the same topic takes its place and the older is never sent: a twin's state changing a hundred times in a burst
-/// costs one slot and one publish, and a full lane still takes the newest state of every topic already in it. Other
-/// messages (commands, dead letters) each take a slot and go in order; a full lane refuses them.
+/// costs one slot and one publish, and a full lane still takes the newest state of every topic already in it. (So a
+/// newer state can go out ahead of a command offered after the state it replaced.) Other messages (commands, dead
+/// letters) each take a slot and go in order; a full lane refuses them.
 /// </summary>
 /// <remarks>
 /// Found at 100k twins: provisioning re-published every building's state once per household added to it, the lanes
@@ -30,6 +31,12 @@ public sealed class OutboxLane(int capacity)
     readonly ConcurrentDictionary<string, OutgoingMessage> latest = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Retained offers of this lane one at a time: adding a topic's entry and giving it a turn must be one step, or a
+    /// newer state could replace an entry that a full lane is about to take back, and be lost though accepted.
+    /// </summary>
+    readonly Lock offering = new();
+
+    /// <summary>
     /// Queues <paramref name="message"/>. Returns false when the lane is full (nothing was queued); sets
     /// <paramref name="superseded"/> when it replaced an older retained message of its topic that was still waiting.
     /// </summary>
@@ -38,23 +45,18 @@ public sealed class OutboxLane(int capacity)
         superseded = null;
         if (!message.Retain)
             return turns.Writer.TryWrite(new Turn(message.Topic, message));
-        while (true)
+        lock (offering)
         {
-            if (latest.TryGetValue(message.Topic, out var waiting))
+            // The reader may take the entry between these calls; then it is not waiting any more, and this one is new.
+            if (latest.TryGetValue(message.Topic, out var waiting) && latest.TryUpdate(message.Topic, message with { Enqueued = waiting.Enqueued }, waiting))
             {
-                if (latest.TryUpdate(message.Topic, message, waiting))
-                {
-                    superseded = waiting;
-                    return true;
-                }
-                continue; // taken or replaced meanwhile: look again
+                // It keeps the waiting one's time, so the outbox's wait says how long the topic's state was behind.
+                superseded = waiting;
+                return true;
             }
-            if (!latest.TryAdd(message.Topic, message))
-                continue;
+            latest[message.Topic] = message;
             if (turns.Writer.TryWrite(new Turn(message.Topic, null)))
                 return true;
-            // Full: take it back, unless a newer one replaced it meanwhile (that one rides on no turn either, and is
-            // refused with it: the caller counts one drop, and the next state of the topic tries again).
             latest.TryRemove(message.Topic, out _);
             return false;
         }
@@ -72,6 +74,6 @@ public sealed class OutboxLane(int capacity)
         }
     }
 
-    /// <summary>Takes no more messages; what is queued can still be read.</summary>
+    /// <summary>Takes no more messages (a later offer is refused); what is queued can still be read until the reader stops.</summary>
     public void Complete() => turns.Writer.TryComplete();
 }
