@@ -63,8 +63,6 @@ public sealed class BrokerSessions : BackgroundService
 
     async Task Check()
     {
-        if (!broker.IsRunning)
-            return;
         var now = clock.GetUtcNow().UtcDateTime;
         // Taken first: a client that took its session over from a connection of its own that had not yet closed is
         // connected, though the old connection's close stamped the session as disconnected.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace Twin.Silo.Mqtt;
@@ -28,13 +27,14 @@ public sealed class OutboxLane(int capacity)
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
-    readonly ConcurrentDictionary<string, OutgoingMessage> latest = new(StringComparer.Ordinal);
+    /// <summary>The waiting retained message of each topic that has a turn in line; guarded by <see cref="gate"/>.</summary>
+    readonly Dictionary<string, OutgoingMessage> latest = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Retained offers of this lane one at a time: adding a topic's entry and giving it a turn must be one step, or a
-    /// newer state could replace an entry that a full lane is about to take back, and be lost though accepted.
+    /// Guards <see cref="latest"/>: adding a topic's entry and giving it a turn is one step, or a newer state could
+    /// replace an entry that a full lane is about to take back, and be lost though accepted.
     /// </summary>
-    readonly Lock offering = new();
+    readonly Lock gate = new();
 
     /// <summary>
     /// Queues <paramref name="message"/>. Returns false when the lane is full (nothing was queued); sets
@@ -45,19 +45,19 @@ public sealed class OutboxLane(int capacity)
         superseded = null;
         if (!message.Retain)
             return turns.Writer.TryWrite(new Turn(message.Topic, message));
-        lock (offering)
+        lock (gate)
         {
-            // The reader may take the entry between these calls; then it is not waiting any more, and this one is new.
-            if (latest.TryGetValue(message.Topic, out var waiting) && latest.TryUpdate(message.Topic, message with { Enqueued = waiting.Enqueued }, waiting))
+            if (latest.TryGetValue(message.Topic, out var waiting))
             {
                 // It keeps the waiting one's time, so the outbox's wait says how long the topic's state was behind.
+                latest[message.Topic] = message with { Enqueued = waiting.Enqueued };
                 superseded = waiting;
                 return true;
             }
             latest[message.Topic] = message;
             if (turns.Writer.TryWrite(new Turn(message.Topic, null)))
                 return true;
-            latest.TryRemove(message.Topic, out _);
+            latest.Remove(message.Topic);
             return false;
         }
     }
@@ -69,9 +69,15 @@ public sealed class OutboxLane(int capacity)
         {
             if (turn.Message is { } own)
                 yield return own;
-            else if (latest.TryRemove(turn.Topic, out var newest))
+            else if (TakeLatest(turn.Topic) is { } newest)
                 yield return newest;
         }
+    }
+
+    OutgoingMessage? TakeLatest(string topic)
+    {
+        lock (gate)
+            return latest.Remove(topic, out var newest) ? newest : null;
     }
 
     /// <summary>Takes no more messages (a later offer is refused); what is queued can still be read until the reader stops.</summary>
