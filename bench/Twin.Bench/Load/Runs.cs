@@ -136,6 +136,8 @@ public static class Runs
                 quiet.Restart();
             }
         }
+        if (observation.Count < log.Sent)
+            await StallEvidence.Capture(log.Sent - observation.Count);
         watch(null);
         return result with { Observed = observation, Sent = log.Sent, Seen = observation.Count, Missing = log.Sent - observation.Count, PublishFailures = publisher.Failed };
     }

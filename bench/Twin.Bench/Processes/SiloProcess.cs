@@ -13,14 +13,19 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     public const string AdminToken = "bench-admin-token";
 
-    SiloProcess(ChildProcess process, Uri api, BrokerEndpoint broker, TimeSpan startedIn)
+    SiloProcess(ChildProcess process, Uri api, BrokerEndpoint broker)
     {
         Process = process;
         Broker = broker;
-        StartedIn = startedIn;
         Api = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        evidence = Load.StallEvidence.Include($"{Path.GetFileNameWithoutExtension(process.LogPath)}: /metrics (twin_)", OwnMetrics);
     }
+
+    readonly IDisposable evidence;
+
+    async Task<string> OwnMetrics() =>
+        string.Join('\n', (await Api.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("twin_", StringComparison.Ordinal)));
 
     public ChildProcess Process { get; }
 
@@ -28,7 +33,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public BrokerEndpoint Broker { get; }
 
     /// <summary>From starting the process until it reported ready: every twin of the topology provisioned and active, MQTT connected.</summary>
-    public TimeSpan StartedIn { get; }
+    public TimeSpan StartedIn { get; private set; }
 
     public HttpClient Api { get; }
 
@@ -63,10 +68,20 @@ public sealed class SiloProcess : IAsyncDisposable
         var started = Stopwatch.StartNew();
         var child = ChildProcess.Start("dotnet", [Binary], environment, workspace.LogFile(setup.Name), Path.GetDirectoryName(Binary));
         var silo = new SiloProcess(child, new Uri($"http://127.0.0.1:{http}"),
-            setup.ExternalBroker ?? new BrokerEndpoint("embedded (MQTTnet)", "127.0.0.1", mqtt), TimeSpan.Zero);
-        var ready = await silo.WaitUntilReady(readyWithin ?? TimeSpan.FromMinutes(10));
-        return new SiloProcess(child, silo.Api.BaseAddress!, silo.Broker, ready ? started.Elapsed : throw new BenchException(
-            $"the silo did not become ready within {(readyWithin ?? TimeSpan.FromMinutes(10)).TotalSeconds:0} s; its log ({child.LogPath}) ends:\n{child.Tail()}"));
+            setup.ExternalBroker ?? new BrokerEndpoint("embedded (MQTTnet)", "127.0.0.1", mqtt));
+        try
+        {
+            if (!await silo.WaitUntilReady(readyWithin ?? TimeSpan.FromMinutes(10)))
+                throw new BenchException(
+                    $"the silo did not become ready within {(readyWithin ?? TimeSpan.FromMinutes(10)).TotalSeconds:0} s; its log ({child.LogPath}) ends:\n{child.Tail()}");
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+        silo.StartedIn = started.Elapsed;
+        return silo;
     }
 
     async Task<bool> WaitUntilReady(TimeSpan within)
@@ -115,6 +130,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        evidence.Dispose();
         Api.Dispose();
         await Process.DisposeAsync();
     }

@@ -14,7 +14,7 @@ public static class RelayScenario
     /// <returns>Twin's median sustained rate.</returns>
     public static async Task<double> Compare(BenchContext context, string broker, BrokerProcess raw, SiloProcess silo, ChildProcess? externalBroker, Traffic traffic)
     {
-        Report.Step($"relay: {broker}, broker alone vs through Twin, {traffic.Devices.Count:N0} devices, {context.Profile.Repetitions} × {context.Profile.Throughput.Measure.TotalSeconds:0} s each");
+        Report.Step($"relay: {broker}, broker alone vs through Twin, {traffic.Devices.Count:N0} devices, {context.Profile.RelayRepetitions} × {context.Profile.Throughput.Measure.TotalSeconds:0} s each");
         await using var rawPublisher = await LoadPublisher.Connect(raw.Endpoint, traffic);
         await using var rawObserver = await MqttObserver.Telemetry(raw.Endpoint, traffic);
         await using var twinPublisher = await LoadPublisher.Connect(silo.Broker, traffic);
@@ -23,7 +23,7 @@ public static class RelayScenario
         var rawRuns = new List<RunResult>();
         var twinRuns = new List<RunResult>();
         var externalCpu = new List<double>();
-        for (var i = 0; i < context.Profile.Repetitions; i++)
+        for (var i = 0; i < context.Profile.RelayRepetitions; i++)
         {
             rawRuns.Add(await Runs.MaxRate(rawPublisher, rawObserver.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, raw.Process));
             var brokerCpuBefore = externalBroker?.CpuTime();

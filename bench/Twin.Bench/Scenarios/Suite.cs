@@ -18,6 +18,7 @@ public static class Suite
         var workspace = new Workspace(Path.Combine(Path.GetTempPath(), "twin-bench", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss")));
         var report = new Report();
         var context = new BenchContext(profile, workspace, report);
+        StallEvidence.KeepIn(workspace);
         var machine = Machine.Describe();
         bool Wants(string section) => only.Count == 0 || only.Contains(section);
         Report.Step($"twin-bench {profile.Name}: {machine}; logs in {workspace.Root}");
