@@ -85,4 +85,10 @@ static partial class Log
 
     [LoggerMessage(2041, LogLevel.Warning, "Checking the embedded broker's sessions failed: {Error}; trying again at the next check")]
     public static partial void BrokerSessionCheckFailed(ILogger logger, string error);
+
+    [LoggerMessage(2042, LogLevel.Information, "The MQTT broker is {Version}")]
+    public static partial void BrokerVersion(ILogger logger, string version);
+
+    [LoggerMessage(2043, LogLevel.Warning, "The MQTT broker is {Version}: {Advice}")]
+    public static partial void BrokerLosesMessages(ILogger logger, string version, string advice);
 }

@@ -110,6 +110,10 @@ public sealed class MqttIngestion : BackgroundService
         var result = await connection.Client.SubscribeAsync(subscribe.Build(), cancellationToken);
         foreach (var item in result.Items.Where(i => (int)i.ResultCode > 2))
             Log.SubscriptionRefused(logger, item.TopicFilter.Topic, item.ResultCode.ToString());
+        // Which broker this is, to warn about one known to drop messages. A broker that keeps no such topic, or an
+        // account not allowed to read it, just sends nothing: no warning either way.
+        await connection.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(BrokerVersion.Topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)).Build(), cancellationToken);
     }
 
     /// <summary>
@@ -150,8 +154,21 @@ public sealed class MqttIngestion : BackgroundService
 
     Task OnMessage(MqttApplicationMessageReceivedEventArgs e, Session session)
     {
+        if (e.ApplicationMessage.Topic == BrokerVersion.Topic)
+        {
+            ReportBroker(e.ApplicationMessage.ConvertPayloadToString());
+            return Task.CompletedTask;
+        }
         e.AutoAcknowledge = false;
         return Accept(e.ApplicationMessage, e, session);
+    }
+
+    void ReportBroker(string version)
+    {
+        if (BrokerVersion.KnownLoss(version) is { } advice)
+            Log.BrokerLosesMessages(logger, version, advice);
+        else
+            Log.BrokerVersion(logger, version);
     }
 
     /// <summary>

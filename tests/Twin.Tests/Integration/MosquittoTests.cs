@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Twin.Silo.Mqtt;
 using Twin.Tests.Support;
 
 namespace Twin.Tests.Integration;
@@ -8,6 +9,13 @@ public sealed class MosquittoFixture : SiloFixture
 {
     Process? mosquitto;
     string? configPath;
+
+    /// <summary>The installed mosquitto's own name for itself, as in <c>$SYS/broker/version</c> ("mosquitto version 2.0.11").</summary>
+    public string? Version { get; private set; }
+
+    // Which broker the silo found is logged at Information; the fixture's default shows warnings only.
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("Logging:LogLevel:Twin.Silo.Mqtt.MqttIngestion", "Information")];
 
     public override async Task InitializeAsync()
     {
@@ -21,6 +29,11 @@ public sealed class MosquittoFixture : SiloFixture
             max_inflight_messages 1000
             max_queued_messages 100000
             """);
+        using (var help = Process.Start(new ProcessStartInfo(binary, ["-h"]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            Version = (await help.StandardOutput.ReadLineAsync())?.Trim();
+            await help.WaitForExitAsync();
+        }
         mosquitto = Process.Start(new ProcessStartInfo(binary, ["-c", configPath]) { RedirectStandardError = true, RedirectStandardOutput = true })
             ?? throw new InvalidOperationException("mosquitto did not start");
         ExternalBrokerHost = "127.0.0.1";
@@ -57,6 +70,19 @@ public sealed class MosquittoTests(MosquittoFixture silo) : IClassFixture<Mosqui
 {
     [Fact]
     public Task Ingestion_through_mosquitto_lights_the_lamp_and_publishes_retained_state() => BrokerRoundTrip.LampLitConfirmedAndBadInputDeadLettered(silo);
+
+    [Fact]
+    public async Task The_silo_says_which_broker_it_found_and_warns_when_that_mosquitto_drops_messages()
+    {
+        var version = silo.Version ?? throw new InvalidOperationException("mosquitto -h printed nothing");
+        Assert.StartsWith("mosquitto version ", version);
+
+        var expected = BrokerVersion.KnownLoss(version) is null ? 2042 : 2043;
+        var said = await Eventually.Get(() => Task.FromResult(silo.Logs.Messages(expected).ToList()), m => m.Count > 0,
+            $"the silo to log which broker it found ({version})");
+        Assert.Contains($"The MQTT broker is {version}", said[0]);
+        Assert.Empty(silo.Logs.Messages(expected == 2042 ? 2043 : 2042));
+    }
 
     [Fact]
     public async Task Messages_published_while_the_silo_is_down_are_applied_when_it_resumes_its_session()

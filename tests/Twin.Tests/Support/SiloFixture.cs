@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -25,6 +26,9 @@ public class SiloFixture : IAsyncLifetime
     public string? ExternalBrokerHost { get; protected set; }
     public HttpClient Http { get; private set; } = null!;
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
+
+    /// <summary>What the silo logged at Information and above, over every start of it.</summary>
+    public LogRecorder Logs { get; } = new();
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
@@ -80,7 +84,11 @@ public class SiloFixture : IAsyncLifetime
     /// <summary>Starts the silo (again) with the same ports and MQTT client id, as a restarted process would.</summary>
     public async Task StartSilo()
     {
-        app = TwinHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        app = TwinHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.AddProvider(Logs);
+        });
         await app.StartAsync();
         await Eventually.True(async () => (await Http.GetAsync("/health")).IsSuccessStatusCode, "the silo to be ready", TimeSpan.FromSeconds(30));
     }
