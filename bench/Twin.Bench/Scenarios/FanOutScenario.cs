@@ -5,7 +5,8 @@ using Twin.Bench.Reporting;
 namespace Twin.Bench.Scenarios;
 
 /// <summary>
-/// Point 5b: the sustained maximum with no live stream open, then with many clients, alternating. Twice: clients each
+/// Point 5b: the sustained maximum with no live stream open, then with many clients, alternating; the slowdown is the
+/// median of each pair's. Twice: clients each
 /// reading the whole stream (every twin change, as the console's site plan does), then clients each following one
 /// building (<c>?building=</c>, as a building's own screen or its residents do), spread over the community's buildings.
 /// </summary>
@@ -50,11 +51,15 @@ public static class FanOutScenario
         }
         var dropped = await silo.Metric("twin_stream_dropped_total") - droppedBefore;
         var (withoutRates, withRates) = (without.Select(r => r.Rate).ToList(), with.Select(r => r.Rate).ToList());
-        var slowdown = 1 - Format.Median(withRates) / Format.Median(withoutRates);
+        // Each run with clients against the run without them just before it, as the relay pairs its runs: the machine
+        // drifts between pairs (the runs without clients alone spread 29,500 – 34,500 msg/s in one session).
+        var slowdowns = without.Zip(with, (w, c) => 1 - c.Rate / w.Rate).ToList();
+        var slowdown = Format.Median(slowdowns);
         var report = context.Report;
         report.Add("fan-out", $"sustained maximum, no stream client (beside {who})", Format.Spread(withoutRates, Format.Rate));
         report.Add("fan-out", $"sustained maximum, {clients} {who}", Format.Spread(withRates, Format.Rate));
-        report.Add("fan-out", $"ingestion slowed by {clients} {who}", $"{slowdown:P1}", "≤ 10 %", slowdown <= 0.10);
+        report.Add("fan-out", $"ingestion slowed by {clients} {who}, each run against the one before it", Format.Spread(slowdowns, s => $"{s:P1}"), "≤ 10 %",
+            slowdown <= 0.10);
         // The clients share the silo's cores here; what the streams cost the silo itself is what carries over to a box
         // whose clients are elsewhere.
         report.Add("fan-out", $"silo CPU per message, without / with {clients} {who}",
