@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Twin.Bench.Processes;
 using Twin.Bench.Reporting;
 
@@ -64,9 +63,7 @@ public static class StallEvidence
         var file = workspace.File($"stall-{Interlocked.Increment(ref captured)}.txt");
         try
         {
-            using var ss = Process.Start(new ProcessStartInfo("ss", ["-tnpi", "state", "established"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var sockets = await ss.StandardOutput.ReadToEndAsync();
-            await ss.WaitForExitAsync();
+            var (_, sockets) = await ChildProcess.Run("ss", "-tnpi", "state", "established");
             var first = await Sources();
             await Task.Delay(TimeSpan.FromSeconds(1));
             var second = await Sources();

@@ -72,18 +72,8 @@ public sealed class BrokerProcess : IAsyncDisposable
     IDisposable? evidence;
 
     /// <summary>What mosquitto says of itself: two seconds of its <c>$SYS</c> topics, read with mosquitto_sub.</summary>
-    static async Task<string> SystemTopics(int port)
-    {
-        using var sub = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mosquitto_sub",
-            ["-h", "127.0.0.1", "-p", port.ToString(), "-i", $"bench-sys-{port}", "-t", "$SYS/broker/#", "-v", "-W", "2"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var said = await sub.StandardOutput.ReadToEndAsync();
-        await sub.WaitForExitAsync();
-        return said;
-    }
+    static async Task<string> SystemTopics(int port) =>
+        (await ChildProcess.Run("mosquitto_sub", "-h", "127.0.0.1", "-p", port.ToString(), "-i", $"bench-sys-{port}", "-t", "$SYS/broker/#", "-v", "-W", "2")).Output;
 
     /// <summary>How to start this program again with other arguments (as an apphost, or through <c>dotnet</c>).</summary>
     static (string File, IEnumerable<string> Arguments) SelfCommand(IEnumerable<string> arguments)

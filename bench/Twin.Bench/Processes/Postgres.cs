@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Twin.Bench.Processes;
 
 /// <summary>A throwaway PostgreSQL 15 from scripts/postgres-dev.sh, with fsync on: durable means durable.</summary>
@@ -26,14 +24,7 @@ public sealed class Postgres : IAsyncDisposable
         return new Postgres(directory, File.ReadAllText(Path.Combine(directory, "connection-string")).Trim());
     }
 
-    static async Task<(int Code, string Output)> Run(params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(Script, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await errors);
-    }
+    static Task<(int Code, string Output)> Run(params string[] arguments) => ChildProcess.Run(Script, arguments);
 
     public async ValueTask DisposeAsync() => await Run("stop", "--dir", directory);
 }

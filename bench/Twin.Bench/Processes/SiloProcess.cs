@@ -24,8 +24,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     readonly IDisposable evidence;
 
-    async Task<string> OwnMetrics() =>
-        string.Join('\n', (await Api.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("twin_", StringComparison.Ordinal)));
+    async Task<string> OwnMetrics() => string.Join('\n', (await MetricLines()).Where(l => l.StartsWith("twin_", StringComparison.Ordinal)));
+
+    async Task<string[]> MetricLines() => (await Api.GetStringAsync("/metrics")).Split('\n');
 
     public ChildProcess Process { get; }
 
@@ -113,9 +114,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The sum of one Prometheus series over its labels, from <c>/metrics</c>.</summary>
     public async Task<double> Metric(string name)
     {
-        var text = await Api.GetStringAsync("/metrics");
         var total = 0.0;
-        foreach (var line in text.Split('\n'))
+        foreach (var line in await MetricLines())
         {
             if (!line.StartsWith(name, StringComparison.Ordinal) || (line.Length > name.Length && line[name.Length] is not ('{' or ' ')))
                 continue;
