@@ -91,6 +91,7 @@ public static class TwinHost
         services.AddSingleton<ParticipationMetrics>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<StreamMetrics>();
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TwinChangeFeed>();
         services.AddSingleton<TwinServices>();
         services.AddSingleton<ITwinOutput, TwinOutput>();

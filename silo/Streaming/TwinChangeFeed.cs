@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Collections.Immutable;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Twin.Incidents;
 using Twin.Live;
 using Twin.Twins;
@@ -42,11 +43,16 @@ public sealed class LiveUpdates(TwinChangeFeed feed) : ILiveUpdates
 /// too slow to keep up loses its oldest events rather than slowing the twins, and the loss is counted. Streams that follow one
 /// building are found by the change's buildings, so a change costs nothing for the streams of every other building.
 /// </summary>
-public sealed class TwinChangeFeed(StreamMetrics metrics)
+public sealed class TwinChangeFeed(StreamMetrics metrics, IOptions<StreamOptions> options)
 {
-    const int QueuePerSubscriber = 1024;
+    /// <summary>Room for the pauses between a busy stream's writes (<see cref="StreamPacing"/>).</summary>
+    public const int QueuePerSubscriber = 4096;
+    readonly int writesPerSecond = options.Value.WritesPerSecond;
     readonly Lock gate = new();
     Subscribers subscribers = Subscribers.None;
+
+    /// <summary>Live streams open on this silo.</summary>
+    public int Streams => subscribers.All.Length;
 
     public void Publish(LiveEvent change)
     {
@@ -90,7 +96,8 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
         lock (gate)
             subscribers = subscribers.With(subscriber);
         metrics.Connected();
-        return new Subscription(subscriber.Queue.Reader, () =>
+        return new Subscription(subscriber.Queue.Reader,
+            (written, sincePreviousWrite) => StreamPacing.PauseAfterWrite(Streams, writesPerSecond, written, sincePreviousWrite, QueuePerSubscriber), () =>
         {
             lock (gate)
                 subscribers = subscribers.Without(subscriber);
@@ -99,11 +106,14 @@ public sealed class TwinChangeFeed(StreamMetrics metrics)
     }
 
     /// <summary>One stream's queue of changes: read what is there, wait for more; disposing it unsubscribes.</summary>
-    public sealed class Subscription(ChannelReader<LiveEvent> events, Action unsubscribe) : IDisposable
+    public sealed class Subscription(ChannelReader<LiveEvent> events, Func<int, TimeSpan, TimeSpan> pacing, Action unsubscribe) : IDisposable
     {
         int disposed;
 
         public ChannelReader<LiveEvent> Events => events;
+
+        /// <summary>How long to wait after writing <paramref name="written"/> events, the first of them queued since the previous write.</summary>
+        public TimeSpan PauseAfterWrite(int written, TimeSpan sincePreviousWrite) => pacing(written, sincePreviousWrite);
 
         public void Dispose()
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Twin.Silo.Streaming;
 using Twin.Twins;
 
@@ -8,7 +9,8 @@ namespace Twin.Tests.Streaming;
 
 public sealed class TwinChangeFeedTests
 {
-    static readonly TwinChangeFeed Feed = new(new StreamMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+    static readonly TwinChangeFeed Feed = new(new StreamMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
+        Options.Create(new StreamOptions()));
 
     static LiveEvent Change(string id, string? building, params string[] covers) =>
         new("twin", TwinKinds.Lamp, building, [.. covers], id, LiveEvent.Staff);
