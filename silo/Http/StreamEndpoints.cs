@@ -90,8 +90,8 @@ public sealed class LiveStreamResult(TwinChangeFeed.Subscription subscription) :
                 var flushed = await body.FlushAsync(stopping);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                     return;
-                // Each write is a system call and wakes the client: 200 streams writing every 20 ms slowed ingestion by
-                // 12 – 25 %, every 100 ms not measurably (BENCHMARKS.md, Before and after).
+                // Each write is a system call and wakes the client, whatever it carries: 200 streams writing every 20 ms
+                // were about 10,000 writes a second and slowed ingestion by a fifth (BENCHMARKS.md, Before and after, 32).
                 await Task.Delay(pause, stopping);
             }
         }

@@ -12,14 +12,14 @@ public sealed class StreamOptions
     /// carries, so this, not the number of events, is what the streams cost the silo (see <see cref="StreamPacing"/>).
     /// </summary>
     [Range(50, 1_000_000)]
-    public int WritesPerSecond { get; set; } = 2_000;
+    public int WritesPerSecond { get; set; } = 1_000;
 }
 
 /// <summary>
 /// How long a live stream waits after a write before its next one. At least 20 ms, so a busy stream writes batches
 /// rather than single events; longer when so many streams are open that every one writing each 20 ms would exceed
-/// the silo's budget of writes (<see cref="StreamOptions.WritesPerSecond"/>: 2,000 a second shared by 200 streams is
-/// a write each 100 ms apiece); at most a second. A change after a quiet spell still goes out at once: the pause
+/// the silo's budget of writes (<see cref="StreamOptions.WritesPerSecond"/>: 1,000 a second shared by 200 streams is
+/// a write each 200 ms apiece); at most a second. A change after a quiet spell still goes out at once: the pause
 /// follows a write. And a stream whose events come so fast that its queue would be half full before the pause ends
 /// waits only that long (never less than 20 ms), so pacing alone never costs a client an event.
 /// </summary>

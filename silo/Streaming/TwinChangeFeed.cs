@@ -96,8 +96,11 @@ public sealed class TwinChangeFeed(StreamMetrics metrics, IOptions<StreamOptions
         lock (gate)
             subscribers = subscribers.With(subscriber);
         metrics.Connected();
-        return new Subscription(subscriber.Queue.Reader,
-            (written, sincePreviousWrite) => StreamPacing.PauseAfterWrite(Streams, writesPerSecond, written, sincePreviousWrite, QueuePerSubscriber), () =>
+        return new Subscription(subscriber.Queue.Reader, (written, sincePreviousWrite) =>
+        {
+            metrics.Wrote();
+            return StreamPacing.PauseAfterWrite(Streams, writesPerSecond, written, sincePreviousWrite, QueuePerSubscriber);
+        }, () =>
         {
             lock (gate)
                 subscribers = subscribers.Without(subscriber);
@@ -112,7 +115,10 @@ public sealed class TwinChangeFeed(StreamMetrics metrics, IOptions<StreamOptions
 
         public ChannelReader<LiveEvent> Events => events;
 
-        /// <summary>How long to wait after writing <paramref name="written"/> events, the first of them queued since the previous write.</summary>
+        /// <summary>
+        /// Counts a write of <paramref name="written"/> events, queued since the previous write, and says how long to
+        /// wait before the next.
+        /// </summary>
         public TimeSpan PauseAfterWrite(int written, TimeSpan sincePreviousWrite) => pacing(written, sincePreviousWrite);
 
         public void Dispose()
@@ -145,15 +151,18 @@ public sealed class StreamMetrics
     public const string MeterName = "twin.http";
     readonly System.Diagnostics.Metrics.UpDownCounter<long> clients;
     readonly System.Diagnostics.Metrics.Counter<long> dropped;
+    readonly System.Diagnostics.Metrics.Counter<long> writes;
 
     public StreamMetrics(System.Diagnostics.Metrics.IMeterFactory meters)
     {
         var meter = meters.Create(new System.Diagnostics.Metrics.MeterOptions(MeterName));
         clients = meter.CreateUpDownCounter<long>("twin.stream.clients", "{client}", "Live stream (SSE) clients connected");
         dropped = meter.CreateCounter<long>("twin.stream.dropped", "{event}", "Events a slow stream client did not receive");
+        writes = meter.CreateCounter<long>("twin.stream.writes", "{write}", "Writes to live stream clients, each carrying what had queued since the one before");
     }
 
     public void Connected() => clients.Add(1);
     public void Disconnected() => clients.Add(-1);
     public void Dropped() => dropped.Add(1);
+    public void Wrote() => writes.Add(1);
 }
