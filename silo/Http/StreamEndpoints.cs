@@ -91,7 +91,7 @@ public sealed class LiveStreamResult(TwinChangeFeed.Subscription subscription) :
                 if (flushed.IsCompleted || flushed.IsCanceled)
                     return;
                 // Each write is a system call and wakes the client, whatever it carries: 200 streams writing every 20 ms
-                // were about 10,000 writes a second and slowed ingestion by a fifth (BENCHMARKS.md, Before and after, 32).
+                // were about 6,000 – 10,000 writes a second and slowed ingestion 10 – 18 % (BENCHMARKS.md, Before and after, 32).
                 await Task.Delay(pause, stopping);
             }
         }

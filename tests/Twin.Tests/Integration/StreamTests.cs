@@ -42,6 +42,7 @@ public sealed class StreamTests(SiloFixture silo)
         var events = Channel.CreateUnbounded<(string Event, JsonElement Data)>();
         var reading = ReadEvents(await response.Content.ReadAsStreamAsync(cancel.Token), events.Writer, cancel.Token);
 
+        var writesBefore = await silo.Metric("twin_stream_writes_total");
         await using var device = await silo.Device();
         await device.Publish($"twin/bin/{binInB5}/telemetry", new { seq = 1, fillPercent = 50 });
         await device.Publish($"twin/lamp/{lampOverB4}/telemetry", new { seq = 1, powerW = 12 });
@@ -58,6 +59,8 @@ public sealed class StreamTests(SiloFixture silo)
         var fills = received.Where(e => e.Data.GetProperty("id").GetString() == binInB4)
             .Select(e => e.Data.GetProperty("reported").GetProperty("fillPercent").GetDouble()).ToArray();
         Assert.Equal([33.0, 34.0], fills);
+        // What the streams cost the silo is their writes, so an operator can see them.
+        await Eventually.True(async () => await silo.Metric("twin_stream_writes_total") > writesBefore, "the writes to the stream to be counted");
         await cancel.CancelAsync();
         await reading;
     }
