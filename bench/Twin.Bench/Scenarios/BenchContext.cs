@@ -5,10 +5,10 @@ using Twin.Bench.Reporting;
 namespace Twin.Bench.Scenarios;
 
 /// <summary>How much of everything a run does: the quick run for the README, the full run for BENCHMARKS.md.</summary>
-/// <param name="Repetitions">Runs of each throughput figure other than the relay's.</param>
+/// <param name="Repetitions">Runs of each throughput figure other than the embedded relay's (mosquitto's pairs too).</param>
 /// <param name="RelayRepetitions">
-/// Runs of the relay's pairs (broker alone, then through Twin). The quick run takes three too: a single pair's ratio
-/// spread 0.43 – 0.66 on this machine, too wide to read against 0.5, and the ratios are what gets re-measured.
+/// Runs of the embedded relay's pairs (broker alone, then through Twin). The quick run takes three too: a single pair's
+/// ratio spread 0.43 – 0.66 on this machine, too wide to read against 0.5, and the ratios are what gets re-measured.
 /// </param>
 /// <param name="BuildingStreamPairs">
 /// Pairs (without, then with the clients) of the fan-out to clients that follow one building. Its runs without clients

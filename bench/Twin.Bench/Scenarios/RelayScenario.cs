@@ -11,10 +11,11 @@ namespace Twin.Bench.Scenarios;
 /// </summary>
 public static class RelayScenario
 {
+    /// <param name="pairs">Runs of the broker alone, each followed by one through Twin.</param>
     /// <returns>Twin's median sustained rate.</returns>
-    public static async Task<double> Compare(BenchContext context, string broker, BrokerProcess raw, SiloProcess silo, ChildProcess? externalBroker, Traffic traffic)
+    public static async Task<double> Compare(BenchContext context, string broker, int pairs, BrokerProcess raw, SiloProcess silo, ChildProcess? externalBroker, Traffic traffic)
     {
-        Report.Step($"relay: {broker}, broker alone vs through Twin, {traffic.Devices.Count:N0} devices, {context.Profile.RelayRepetitions} × {context.Profile.Throughput.Measure.TotalSeconds:0} s each");
+        Report.Step($"relay: {broker}, broker alone vs through Twin, {traffic.Devices.Count:N0} devices, {pairs} × {context.Profile.Throughput.Measure.TotalSeconds:0} s each");
         await using var rawPublisher = await LoadPublisher.Connect(raw.Endpoint, traffic);
         await using var rawObserver = await MqttObserver.Telemetry(raw.Endpoint, traffic);
         await using var twinPublisher = await LoadPublisher.Connect(silo.Broker, traffic);
@@ -23,7 +24,7 @@ public static class RelayScenario
         var rawRuns = new List<RunResult>();
         var twinRuns = new List<RunResult>();
         var externalCpu = new List<double>();
-        for (var i = 0; i < context.Profile.RelayRepetitions; i++)
+        for (var i = 0; i < pairs; i++)
         {
             rawRuns.Add(await Runs.MaxRate(rawPublisher, rawObserver.Watch, traffic.Devices.Count, context.Profile.Throughput, context.Profile.Window, raw.Process));
             var brokerCpuBefore = externalBroker?.CpuTime();
