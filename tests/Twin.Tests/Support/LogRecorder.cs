@@ -8,8 +8,6 @@ public sealed class LogRecorder : ILoggerProvider
 {
     readonly ConcurrentQueue<(int EventId, LogLevel Level, string Message)> entries = new();
 
-    public IReadOnlyList<(int EventId, LogLevel Level, string Message)> Entries => [.. entries];
-
     public IEnumerable<string> Messages(int eventId) => entries.Where(e => e.EventId == eventId).Select(e => e.Message);
 
     public ILogger CreateLogger(string categoryName) => new Recorder(entries);
